@@ -1,0 +1,84 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Compiler settings shared by every target: explicit existentials keep protocol costs visible.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "StockCart",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "stockcart", targets: ["stockcart"]),
+        .executable(name: "rulebook-bench", targets: ["RuleBookBench"]),
+    ],
+    dependencies: [
+        // MARK: - server
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.110.0"),
+        .package(url: "https://github.com/vapor/fluent.git", from: "4.12.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.8.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.10.0"),
+        .package(url: "https://github.com/vapor/jwt.git", from: "5.0.0"),
+        // MARK: - operations
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
+    ],
+    targets: [
+        // MARK: - domain (pure: no I/O, no clocks, no frameworks)
+        .target(name: "TradingCore", swiftSettings: strictSettings),
+
+        // MARK: - adapters
+        .target(
+            name: "Persistence",
+            dependencies: [
+                "TradingCore",
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(name: "MarketData", dependencies: ["TradingCore"], swiftSettings: strictSettings),
+        .target(name: "Brokers", dependencies: ["TradingCore"], swiftSettings: strictSettings),
+
+        // MARK: - orchestration
+        .target(
+            name: "Engine",
+            dependencies: ["TradingCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSettings
+        ),
+
+        // MARK: - HTTP / WebSocket surface and composition root
+        .target(
+            name: "API",
+            dependencies: [
+                "TradingCore", "Persistence", "MarketData", "Brokers", "Engine",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "JWT", package: "jwt"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "stockcart",
+            dependencies: ["API", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strictSettings
+        ),
+        // Release-mode micro-benchmark of the rule book (`make bench`); depends on the pure core only.
+        .executableTarget(name: "RuleBookBench", dependencies: ["TradingCore"], swiftSettings: strictSettings),
+
+        // MARK: - tests (one target per source target)
+        .testTarget(name: "TradingCoreTests", dependencies: ["TradingCore"]),
+        .testTarget(name: "MarketDataTests", dependencies: ["MarketData"]),
+        .testTarget(name: "BrokersTests", dependencies: ["Brokers"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "Brokers"]),
+        .testTarget(name: "PersistenceTests", dependencies: ["Persistence"]),
+        .testTarget(
+            name: "APITests",
+            dependencies: ["API", .product(name: "VaporTesting", package: "vapor")]
+        ),
+    ]
+)

@@ -1,0 +1,116 @@
+import Foundation
+import TradingCore
+
+/// Every setting of the server, decoded once from the environment with a default for each (see
+/// `docs/configuration.md`). Bad values fail start-up with a message naming the variable.
+public struct AppConfig: Sendable {
+    /// Which market-data feed drives prices.
+    public enum Feed: String, Sendable { case simulated }
+    /// Which broker executes orders.
+    public enum BrokerKind: String, Sendable { case paper }
+
+    public var host = "127.0.0.1"
+    public var port = 8080
+    public var dataDirectory = "./data"
+    public var databaseURL: String?
+    public var jwtSecret: String?
+    public var feed: Feed = .simulated
+    public var broker: BrokerKind = .paper
+    public var simulationSeed: UInt64 = 42
+    public var simulationTickMilliseconds = 250
+    public var corsOrigins: [String] = []
+    public var logLevel = "info"
+    public var startingCash = Money(paise: 10_00_000_00)
+    public var brokerage = Money(paise: 20_00)
+    public var maxRulesPerUser = 1_000
+    public var staleQuoteSeconds: Double = 5
+    public var bcryptCost = 12
+    public var loginMaxFailures = 5
+    public var loginWindowSeconds: Double = 60
+    public var priceCoalesceMilliseconds = 250
+    public var tokenLifetimeSeconds: Double = 7 * 24 * 3600
+
+    public init() {}
+
+    /// A configuration error that names the variable and what was wrong with it.
+    public struct Invalid: Error, CustomStringConvertible {
+        public let variable: String
+        public let reason: String
+        public var description: String { "\(variable): \(reason)" }
+    }
+
+    /// Reads the environment; unset or empty variables keep their defaults.
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
+        var config = AppConfig()
+        func value(_ name: String) -> String? {
+            guard let raw = env[name]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+            return raw
+        }
+        func integer(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
+            guard let raw = value(name) else { return nil }
+            guard let number = Int(raw), range.contains(number) else {
+                throw Invalid(variable: name, reason: "must be a whole number in \(range.lowerBound)...\(range.upperBound)")
+            }
+            return number
+        }
+        func rupees(_ name: String) throws -> Money? {
+            guard let raw = value(name) else { return nil }
+            guard let number = Double(raw), let money = Money(rupees: number), money.paise >= 0 else {
+                throw Invalid(variable: name, reason: "must be a rupee amount ≥ 0 with at most two decimals")
+            }
+            return money
+        }
+        func seconds(_ name: String) throws -> Double? {
+            guard let raw = value(name) else { return nil }
+            guard let number = Double(raw), number > 0, number.isFinite else {
+                throw Invalid(variable: name, reason: "must be a positive number of seconds")
+            }
+            return number
+        }
+
+        if let host = value("HOST") { config.host = host }
+        if let port = try integer("PORT", in: 0...65_535) { config.port = port }
+        if let dir = value("DATA_DIR") { config.dataDirectory = dir }
+        config.databaseURL = value("DATABASE_URL")
+        config.jwtSecret = value("JWT_SECRET")
+        if let secret = config.jwtSecret, secret.utf8.count < 32 {
+            throw Invalid(variable: "JWT_SECRET", reason: "must be at least 32 characters")
+        }
+        if let feed = value("MARKET_FEED") {
+            guard let parsed = Feed(rawValue: feed) else {
+                throw Invalid(variable: "MARKET_FEED", reason: "'\(feed)' is not available in this build; use simulated")
+            }
+            config.feed = parsed
+        }
+        if let broker = value("BROKER") {
+            guard let parsed = BrokerKind(rawValue: broker) else {
+                throw Invalid(variable: "BROKER", reason: "'\(broker)' is not available in this build; use paper")
+            }
+            config.broker = parsed
+        }
+        if let seed = value("SIM_SEED") {
+            guard let parsed = UInt64(seed) else { throw Invalid(variable: "SIM_SEED", reason: "must be a whole number ≥ 0") }
+            config.simulationSeed = parsed
+        }
+        if let ms = try integer("SIM_TICK_MS", in: 10...60_000) { config.simulationTickMilliseconds = ms }
+        if let origins = value("CORS_ORIGINS") {
+            config.corsOrigins = origins.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        if let level = value("LOG_LEVEL") {
+            let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+            guard levels.contains(level.lowercased()) else {
+                throw Invalid(variable: "LOG_LEVEL", reason: "must be one of \(levels.joined(separator: ", "))")
+            }
+            config.logLevel = level.lowercased()
+        }
+        if let cash = try rupees("STARTING_CASH") { config.startingCash = cash }
+        if let fee = try rupees("BROKERAGE") { config.brokerage = fee }
+        if let limit = try integer("MAX_RULES_PER_USER", in: 1...1_000_000) { config.maxRulesPerUser = limit }
+        if let stale = try seconds("STALE_QUOTE_SECONDS") { config.staleQuoteSeconds = stale }
+        if let cost = try integer("BCRYPT_COST", in: 4...31) { config.bcryptCost = cost }
+        if let failures = try integer("LOGIN_MAX_FAILURES", in: 1...1_000) { config.loginMaxFailures = failures }
+        if let window = try seconds("LOGIN_WINDOW_SECONDS") { config.loginWindowSeconds = window }
+        if let ms = try integer("PRICE_COALESCE_MS", in: 50...10_000) { config.priceCoalesceMilliseconds = ms }
+        return config
+    }
+}

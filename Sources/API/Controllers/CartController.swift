@@ -1,0 +1,108 @@
+import Crypto
+import Foundation
+import Persistence
+import TradingCore
+import Vapor
+
+/// The cart: auto-added and manual lines, removal, and checkout into BUY orders.
+struct CartController {
+    let services: StockCartServices
+
+    func register(on routes: any RoutesBuilder) {
+        let cart = routes.grouped("api", "cart")
+        cart.get(use: list)
+        cart.post(use: add)
+        cart.delete(":id", use: remove)
+        cart.post("checkout", use: checkout)
+    }
+
+    /// `GET /api/cart`.
+    @Sendable func list(_ req: Request) async throws -> CartResponse {
+        let items = try await CartStore(database: req.db).list(owner: try req.user.id)
+        return CartResponse(items: items.map { CartItemResponse($0, ltp: services.hub.quote(for: $0.symbol)?.lastPrice) },
+                            count: items.count)
+    }
+
+    /// `POST /api/cart`: adds a stock by hand at the current price. 201.
+    @Sendable func add(_ req: Request) async throws -> Response {
+        let owner = try req.user.id
+        let body = try req.content.decode(AddToCartRequest.self)
+        guard let raw = body.symbol, !raw.isEmpty else { throw APIError.validation("symbol", "symbol is required") }
+        guard let symbol = Symbol(raw), let quote = services.hub.quote(for: symbol) else {
+            throw APIError.validation("symbol", "unknown symbol '\(raw)'")
+        }
+        let quantity = body.quantity ?? 1
+        guard (1...Order.maxQuantity).contains(quantity) else {
+            throw APIError.validation("quantity", "quantity must be from 1 to \(Order.maxQuantity)")
+        }
+        let item = CartItem(id: UUID(), owner: owner, symbol: symbol, quantity: quantity,
+                            priceWhenAdded: quote.lastPrice, autoAdded: false, ruleID: nil, fireNumber: nil,
+                            addedAt: services.clock.now())
+        try await CartStore(database: req.db).add(item)
+        let response = Response(status: .created)
+        try response.content.encode(CartItemResponse(item, ltp: quote.lastPrice))
+        return response
+    }
+
+    /// `DELETE /api/cart/{id}`: 204.
+    @Sendable func remove(_ req: Request) async throws -> HTTPStatus {
+        guard let raw = req.parameters.get("id"), let id = UUID(uuidString: raw),
+              try await CartStore(database: req.db).remove(id, owner: try req.user.id, now: services.clock.now())
+        else { throw APIError.notFound("cart item") }
+        return .noContent
+    }
+
+    /// `POST /api/cart/checkout` with `Idempotency-Key`: one MARKET BUY per line. 201 with the orders; a retry with
+    /// the same key and body answers 200 with the same orders and places nothing.
+    @Sendable func checkout(_ req: Request) async throws -> Response {
+        let owner = try req.user.id
+        guard let key = req.headers.first(name: "Idempotency-Key")?.trimmingCharacters(in: .whitespaces),
+              !key.isEmpty
+        else {
+            throw APIError(.badRequest, "Idempotency-Key header is required (a fresh random value per checkout)",
+                           field: "Idempotency-Key")
+        }
+        guard key.count <= 128 else {
+            throw APIError(.badRequest, "Idempotency-Key must be at most 128 characters", field: "Idempotency-Key")
+        }
+        let body = try req.content.decode(CheckoutRequest.self)
+        guard let items = body.items, !items.isEmpty else {
+            throw APIError.validation("items", "items must list at least one cart item")
+        }
+        var lines: [OrderStore.CheckoutLine] = []
+        var seen = Set<UUID>()
+        for (index, item) in items.enumerated() {
+            guard let id = item.cartItemId else {
+                throw APIError.validation("items[\(index)].cart_item_id", "items[\(index)].cart_item_id is required")
+            }
+            guard seen.insert(id).inserted else {
+                throw APIError.validation("items[\(index)].cart_item_id", "cart item listed twice")
+            }
+            guard let quantity = item.quantity else {
+                throw APIError.validation("items[\(index)].quantity", "items[\(index)].quantity is required")
+            }
+            lines.append(.init(cartItemID: id, quantity: quantity))
+        }
+        let fingerprint = lines.map { "\($0.cartItemID.uuidString):\($0.quantity)" }.joined(separator: ",")
+        let digest = SHA256.hash(data: Data(fingerprint.utf8)).map { String(format: "%02x", $0) }.joined()
+        let hub = services.hub
+        let now = services.clock.now()
+        let result = try await OrderStore(database: req.db, charges: services.charges)
+            .checkout(owner: owner, idempotencyKey: key, fingerprint: digest, lines: lines,
+                      price: { hub.quote(for: $0)?.lastPrice }, now: now)
+        if !result.replayed {
+            for order in result.orders {
+                try await services.broker.submit(order)
+                services.telemetry.orderPlaced()
+            }
+            let detail = result.orders.map { "\($0.symbol)x\($0.quantity)" }.joined(separator: ",")
+            try await AuditStore(database: req.db).record(userID: owner.rawValue, action: "cart.checkout",
+                                                          entityID: key, detail: detail, ip: req.clientAddress,
+                                                          requestID: req.id, now: now)
+        }
+        let response = Response(status: result.replayed ? .ok : .created)
+        try response.content.encode(CheckoutResponse(orders: result.orders.map(OrderResponse.init),
+                                                     replayed: result.replayed))
+        return response
+    }
+}

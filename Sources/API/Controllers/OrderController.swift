@@ -1,0 +1,110 @@
+import Foundation
+import Persistence
+import TradingCore
+import Vapor
+
+/// Orders: place, list, get, cancel.
+struct OrderController {
+    let services: StockCartServices
+
+    func register(on routes: any RoutesBuilder) {
+        let orders = routes.grouped("api", "orders")
+        orders.get(use: list)
+        orders.post(use: place)
+        orders.get(":id", use: get)
+        orders.post(":id", "cancel", use: cancel)
+    }
+
+    /// `GET /api/orders?status=`: newest first.
+    @Sendable func list(_ req: Request) async throws -> OrdersResponse {
+        var status: OrderStatus?
+        if let raw = req.query[String.self, at: "status"] {
+            guard let parsed = OrderStatus(rawValue: raw.uppercased()) else {
+                throw APIError(.badRequest, "status must be PENDING, EXECUTED, FAILED or CANCELLED", field: "status")
+            }
+            status = parsed
+        }
+        let orders = try await OrderStore(database: req.db, charges: services.charges)
+            .list(owner: try req.user.id, status: status)
+        return OrdersResponse(orders: orders.map(OrderResponse.init))
+    }
+
+    /// `POST /api/orders` (optional `Idempotency-Key`): 201, or 200 with the earlier order for a repeated key.
+    @Sendable func place(_ req: Request) async throws -> Response {
+        let owner = try req.user.id
+        let body = try req.content.decode(PlaceOrderRequest.self)
+        guard let rawSymbol = body.symbol, !rawSymbol.isEmpty else {
+            throw APIError.validation("symbol", "symbol is required")
+        }
+        guard let symbol = Symbol(rawSymbol), let quote = services.hub.quote(for: symbol) else {
+            throw APIError.validation("symbol", "unknown symbol '\(rawSymbol)'")
+        }
+        guard let side = OrderSide(rawValue: (body.side ?? "").uppercased()) else {
+            throw APIError.validation("side", "side must be BUY or SELL")
+        }
+        guard let type = OrderType(rawValue: (body.type ?? "MARKET").uppercased()) else {
+            throw APIError.validation("type", "type must be MARKET or LIMIT")
+        }
+        guard let quantity = body.quantity else { throw APIError.validation("quantity", "quantity is required") }
+        let limit = body.limitPrice != nil ? try WireMoney.parse(body.limitPrice, field: "limit_price") : nil
+        let now = services.clock.now()
+        let order = try Order(id: OrderID(UUID()), owner: owner, symbol: symbol, side: side, type: type,
+                              quantity: quantity, limitPrice: limit, createdAt: now)
+        // A BUY LIMIT reserves at its limit (it never pays more); anything else at the live price.
+        let estimate = (side == .buy ? limit : nil) ?? quote.lastPrice
+        let key = req.headers.first(name: "Idempotency-Key")?.trimmingCharacters(in: .whitespaces)
+        if let key, key.isEmpty || key.count > 128 {
+            throw APIError(.badRequest, "Idempotency-Key must be 1 to 128 characters", field: "Idempotency-Key")
+        }
+        let result = try await OrderStore(database: req.db, charges: services.charges)
+            .place(.init(order: order, estimatePrice: estimate), idempotencyKey: key)
+        if !result.replayed {
+            try await services.broker.submit(result.order)
+            services.telemetry.orderPlaced()
+            try await audit(req, "order.place", result.order, now: now)
+        }
+        let response = Response(status: result.replayed ? .ok : .created)
+        try response.content.encode(OrderResponse(result.order))
+        return response
+    }
+
+    /// `GET /api/orders/{id}`.
+    @Sendable func get(_ req: Request) async throws -> OrderResponse {
+        guard let id = Self.id(req), let order = try await OrderStore(database: req.db, charges: services.charges)
+            .get(id, owner: try req.user.id)
+        else { throw APIError.notFound("order") }
+        return OrderResponse(order)
+    }
+
+    /// `POST /api/orders/{id}/cancel`: a pending order becomes CANCELLED; any other status answers 409.
+    @Sendable func cancel(_ req: Request) async throws -> OrderResponse {
+        let now = services.clock.now()
+        // Withdraw from the broker first so it cannot fill while the cancellation commits; if the store then
+        // refuses (already executed), the broker no longer holds it either, which is right for a terminal order.
+        guard let id = Self.id(req) else { throw APIError.notFound("order") }
+        let store = OrderStore(database: req.db, charges: services.charges)
+        guard let existing = try await store.get(id, owner: try req.user.id) else { throw APIError.notFound("order") }
+        guard existing.status == .pending else {
+            throw APIError(.conflict, "order is \(existing.status.rawValue) and cannot be cancelled", field: "status")
+        }
+        _ = await services.broker.cancel(id)
+        guard let order = try await store.cancel(id, owner: existing.owner, now: now) else {
+            throw APIError.notFound("order")
+        }
+        services.sockets.publish(.orderUpdated(order))
+        try await audit(req, "order.cancel", order, now: now)
+        return OrderResponse(order)
+    }
+
+    private static func id(_ req: Request) -> OrderID? {
+        req.parameters.get("id").flatMap(UUID.init(uuidString:)).map(OrderID.init)
+    }
+
+    private func audit(_ req: Request, _ action: String, _ order: Order, now: Date) async throws {
+        let detail = "\(order.side.rawValue) \(order.quantity) \(order.symbol) \(order.type.rawValue)"
+            + (order.limitPrice.map { " @\($0.rupees)" } ?? "")
+        try await AuditStore(database: req.db).record(userID: order.owner.rawValue, action: action,
+                                                      entityID: order.id.description, detail: detail,
+                                                      ip: req.clientAddress, requestID: req.id, now: now)
+    }
+}

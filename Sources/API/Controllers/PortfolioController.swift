@@ -1,0 +1,40 @@
+import Foundation
+import Persistence
+import TradingCore
+import Vapor
+
+/// `GET /api/portfolio`: cash and holdings valued at the live price.
+struct PortfolioController {
+    let services: StockCartServices
+
+    func register(on routes: any RoutesBuilder) {
+        routes.get("api", "portfolio", use: show)
+    }
+
+    @Sendable func show(_ req: Request) async throws -> PortfolioResponse {
+        let snapshot = try await PortfolioStore(database: req.db).snapshot(owner: try req.user.id)
+        var invested = Money.zero, market = Money.zero, unrealised = Money.zero, realised = Money.zero
+        var rows: [PortfolioResponse.HoldingResponse] = []
+        for holding in snapshot.holdings {
+            let ltp = services.hub.quote(for: holding.symbol)?.lastPrice ?? holding.averagePrice
+            let cost = holding.averagePrice * holding.quantity
+            let value = ltp * holding.quantity
+            let pnl = holding.unrealisedPnL(at: ltp)
+            invested += cost
+            market += value
+            unrealised += pnl
+            realised += holding.realisedPnL
+            let percent = cost.paise == 0 ? 0 : ((Double(pnl.paise) / Double(cost.paise)) * 10_000).rounded() / 100
+            rows.append(.init(symbol: holding.symbol.rawValue, quantity: holding.quantity,
+                              averagePrice: holding.averagePrice.rupeesDouble, ltp: ltp.rupeesDouble,
+                              investedValue: cost.rupeesDouble, marketValue: value.rupeesDouble,
+                              unrealisedPnl: pnl.rupeesDouble, unrealisedPnlPercent: percent,
+                              realisedPnl: holding.realisedPnL.rupeesDouble))
+        }
+        return PortfolioResponse(cash: snapshot.cash.rupeesDouble, reservedCash: snapshot.reserved.rupeesDouble,
+                                 availableCash: (snapshot.cash - snapshot.reserved).rupeesDouble, holdings: rows,
+                                 totals: .init(investedValue: invested.rupeesDouble, marketValue: market.rupeesDouble,
+                                               unrealisedPnl: unrealised.rupeesDouble,
+                                               realisedPnl: realised.rupeesDouble))
+    }
+}

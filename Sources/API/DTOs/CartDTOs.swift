@@ -1,0 +1,55 @@
+import Foundation
+import TradingCore
+import Vapor
+
+/// `POST /api/cart` body (manual add).
+struct AddToCartRequest: Content {
+    var symbol: String?
+    var quantity: Int64?
+}
+
+/// A cart line as the API shows it, with the live price next to the price when it was added.
+struct CartItemResponse: Content {
+    var id: UUID
+    var symbol: String
+    var quantity: Int64
+    var addedPrice: Double
+    var ltp: Double?
+    var autoAdded: Bool
+    var ruleId: UUID?
+    var fireNumber: Int?
+    var addedAt: Date
+
+    init(_ item: CartItem, ltp: Money?) {
+        id = item.id
+        symbol = item.symbol.rawValue
+        quantity = item.quantity
+        addedPrice = item.priceWhenAdded.rupeesDouble
+        self.ltp = ltp?.rupeesDouble
+        autoAdded = item.autoAdded
+        ruleId = item.ruleID?.rawValue
+        fireNumber = item.fireNumber
+        addedAt = item.addedAt
+    }
+}
+
+/// `GET /api/cart` response.
+struct CartResponse: Content {
+    var items: [CartItemResponse]
+    var count: Int
+}
+
+/// `POST /api/cart/checkout` body.
+struct CheckoutRequest: Content {
+    struct Line: Content {
+        var cartItemId: UUID?
+        var quantity: Int64?
+    }
+    var items: [Line]?
+}
+
+/// `POST /api/cart/checkout` response: the orders placed (or, for a retried key, placed before).
+struct CheckoutResponse: Content {
+    var orders: [OrderResponse]
+    var replayed: Bool
+}

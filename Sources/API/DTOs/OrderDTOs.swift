@@ -1,0 +1,78 @@
+import Foundation
+import TradingCore
+import Vapor
+
+/// `POST /api/orders` body.
+struct PlaceOrderRequest: Content {
+    var symbol: String?
+    var side: String?
+    var type: String?
+    var quantity: Int64?
+    var limitPrice: Double?
+}
+
+/// The charges of an executed order, component by component.
+struct ChargesResponse: Content {
+    var brokerage: Double
+    var stt: Double
+    var exchange: Double
+    var sebi: Double
+    var stampDuty: Double
+    var gst: Double
+    var total: Double
+
+    init(_ charges: ChargeBreakdown) {
+        brokerage = charges.brokerage.rupeesDouble
+        stt = charges.stt.rupeesDouble
+        exchange = charges.exchange.rupeesDouble
+        sebi = charges.sebi.rupeesDouble
+        stampDuty = charges.stampDuty.rupeesDouble
+        gst = charges.gst.rupeesDouble
+        total = charges.total.rupeesDouble
+    }
+}
+
+/// An order as the API shows it.
+struct OrderResponse: Content {
+    var id: UUID
+    var symbol: String
+    var side: String
+    var type: String
+    var quantity: Int64
+    var limitPrice: Double?
+    var status: String
+    var fillPrice: Double?
+    var charges: Double?
+    var chargesBreakdown: ChargesResponse?
+    var total: Double?
+    var reason: String?
+    var createdAt: Date
+    var updatedAt: Date
+    var executedAt: Date?
+
+    init(_ order: Order) {
+        id = order.id.rawValue
+        symbol = order.symbol.rawValue
+        side = order.side.rawValue
+        type = order.type.rawValue
+        quantity = order.quantity
+        limitPrice = order.limitPrice?.rupeesDouble
+        status = order.status.rawValue
+        fillPrice = order.fillPrice?.rupeesDouble
+        charges = order.charges?.total.rupeesDouble
+        chargesBreakdown = order.charges.map(ChargesResponse.init)
+        if let fill = order.fillPrice, let charges = order.charges {
+            let value = fill * order.quantity
+            total = (order.side == .buy ? value + charges.total : value - charges.total).rupeesDouble
+        }
+        reason = order.reason
+        createdAt = order.createdAt
+        updatedAt = order.updatedAt
+        executedAt = order.executedAt
+    }
+}
+
+/// `GET /api/orders` response.
+struct OrdersResponse: Content {
+    var orders: [OrderResponse]
+}

@@ -1,0 +1,81 @@
+import Foundation
+import NIOWebSocket
+import Synchronization
+import TradingCore
+import Vapor
+
+/// One open, authenticated WebSocket: its user, the symbols it watches and how far behind its writes are.
+final class ClientConnection: Sendable {
+    let id = UUID()
+    let user: UserID
+    let socket: WebSocket
+    /// Subscribed symbols and the quote sequence last sent for each (0 = nothing sent yet).
+    private let subscriptions = Mutex<[Symbol: UInt64]>([:])
+    /// Writes handed to the socket and not yet flushed to the kernel.
+    private let outstanding = Atomic<Int>(0)
+
+    /// Past this many unflushed writes, price updates to this client are skipped (a newer one follows anyway).
+    static let priceBacklogLimit = 64
+    /// Past this many, the client is not reading at all and is disconnected.
+    static let hardBacklogLimit = 4_096
+
+    init(user: UserID, socket: WebSocket) {
+        self.user = user
+        self.socket = socket
+    }
+
+    func subscribe(_ symbols: [Symbol]) {
+        subscriptions.withLock { table in
+            for symbol in symbols where table[symbol] == nil { table[symbol] = 0 }
+        }
+    }
+
+    func unsubscribe(_ symbols: [Symbol]) {
+        subscriptions.withLock { table in
+            for symbol in symbols { table[symbol] = nil }
+        }
+    }
+
+    var subscribedSymbols: [Symbol] { subscriptions.withLock { Array($0.keys) } }
+
+    /// Symbols whose latest sequence differs from the one last sent, marking them sent.
+    func takeChanged(_ sequence: (Symbol) -> UInt64) -> [Symbol] {
+        subscriptions.withLock { table in
+            var changed: [Symbol] = []
+            for (symbol, sent) in table {
+                let latest = sequence(symbol)
+                if latest != sent {
+                    table[symbol] = latest
+                    changed.append(symbol)
+                }
+            }
+            return changed
+        }
+    }
+
+    /// Queues a text frame without waiting. Returns false when it was dropped because the client is behind.
+    @discardableResult
+    func send(_ text: String, droppable: Bool) -> Bool {
+        let backlog = outstanding.load(ordering: .relaxed)
+        if droppable && backlog >= Self.priceBacklogLimit { return false }
+        if backlog >= Self.hardBacklogLimit {
+            close(code: .policyViolation, reason: "client too slow")
+            return false
+        }
+        outstanding.add(1, ordering: .relaxed)
+        let promise = socket.eventLoop.makePromise(of: Void.self)
+        promise.futureResult.whenComplete { [self] _ in self.outstanding.subtract(1, ordering: .relaxed) }
+        socket.send(text, promise: promise)
+        return true
+    }
+
+    func close(code: WebSocketErrorCode, reason: String) {
+        // The close frame carries the reason; WebSocketKit's close(code:) has no reason parameter, so send it first.
+        let socket = self.socket
+        socket.eventLoop.execute {
+            guard !socket.isClosed else { return }
+            socket.send(SocketMessage.text(SocketMessage.Notice(type: "closing", reason: reason)))
+            _ = socket.close(code: code)
+        }
+    }
+}

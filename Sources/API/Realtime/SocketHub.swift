@@ -1,0 +1,72 @@
+import Engine
+import Foundation
+import MarketData
+import Synchronization
+import TradingCore
+import Vapor
+
+/// Fans engine events out to the sockets of the user they belong to, and coalesced prices to subscribers.
+///
+/// Nothing here ever waits on a client: `publish` encodes once and queues a frame per socket; a socket that stops
+/// reading first loses price updates and then its connection, so a slow browser cannot hold up the engine.
+final class SocketHub: EngineEventSink, Sendable {
+    private let connections = Mutex<[UserID: [UUID: ClientConnection]]>([:])
+    private let telemetry: Telemetry
+
+    init(telemetry: Telemetry) { self.telemetry = telemetry }
+
+    func add(_ connection: ClientConnection) {
+        connections.withLock { $0[connection.user, default: [:]][connection.id] = connection }
+        telemetry.openSockets.increment(by: 1)
+    }
+
+    func remove(_ connection: ClientConnection) {
+        let removed = connections.withLock { table -> Bool in
+            guard table[connection.user]?.removeValue(forKey: connection.id) != nil else { return false }
+            if table[connection.user]?.isEmpty == true { table[connection.user] = nil }
+            return true
+        }
+        if removed { telemetry.openSockets.decrement(by: 1) }
+    }
+
+    var count: Int { connections.withLock { $0.values.reduce(0) { $0 + $1.count } } }
+
+    private func sockets(of user: UserID) -> [ClientConnection] {
+        connections.withLock { Array(($0[user] ?? [:]).values) }
+    }
+
+    private var all: [ClientConnection] { connections.withLock { $0.values.flatMap(\.values) } }
+
+    // MARK: - events
+
+    func publish(_ event: EngineEvent) {
+        let text: String
+        switch event {
+        case let .ruleFired(rule, price, time):
+            text = SocketMessage.text(SocketMessage.RuleFired(rule: RuleResponse(rule), price: price.rupeesDouble,
+                                                              time: time))
+        case let .cartAdded(item, rule):
+            text = SocketMessage.text(SocketMessage.CartAdded(item: CartItemResponse(item, ltp: item.priceWhenAdded),
+                                                              rule: RuleResponse(rule)))
+        case let .orderUpdated(order):
+            text = SocketMessage.text(SocketMessage.OrderUpdated(order: OrderResponse(order)))
+        }
+        for connection in sockets(of: event.owner) { connection.send(text, droppable: false) }
+    }
+
+    // MARK: - prices
+
+    /// Sends each subscriber the quotes that changed since it was last sent them; one message per symbol per round,
+    /// so a client gets at most one price per symbol per coalescing interval however fast the ticks come.
+    func broadcastPrices(from hub: MarketHub) {
+        var encoded: [Symbol: String] = [:]
+        for connection in all {
+            for symbol in connection.takeChanged({ hub.sequence(for: $0) }) {
+                guard let quote = hub.quote(for: symbol) else { continue }
+                let text = encoded[symbol] ?? SocketMessage.text(SocketMessage.Price(quote))
+                encoded[symbol] = text
+                if !connection.send(text, droppable: true) { telemetry.droppedSocketMessages.increment() }
+            }
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import TradingCore
+import Vapor
+
+/// Server → client WebSocket messages. Every message has a `type`; the rest is snake_case JSON like the REST API.
+enum SocketMessage {
+    struct Price: Encodable {
+        var type = "price"
+        var symbol: String
+        var ltp: Double
+        var change: Double
+        var changePercent: Double
+        var open: Double
+        var high: Double
+        var low: Double
+        var previousClose: Double
+        var volume: Int64
+        var time: Date
+
+        init(_ quote: Quote) {
+            symbol = quote.symbol.rawValue
+            ltp = quote.lastPrice.rupeesDouble
+            change = quote.change.rupeesDouble
+            changePercent = quote.changePercent
+            open = quote.open.rupeesDouble
+            high = quote.high.rupeesDouble
+            low = quote.low.rupeesDouble
+            previousClose = quote.previousClose.rupeesDouble
+            volume = quote.volume
+            time = quote.time
+        }
+    }
+
+    struct CartAdded: Encodable {
+        var type = "cart.added"
+        var item: CartItemResponse
+        var rule: RuleResponse
+    }
+
+    struct RuleFired: Encodable {
+        var type = "rule.fired"
+        var rule: RuleResponse
+        var price: Double
+        var time: Date
+    }
+
+    struct OrderUpdated: Encodable {
+        var type = "order.updated"
+        var order: OrderResponse
+    }
+
+    struct Welcome: Encodable {
+        var type = "welcome"
+        var userId: String
+        var heartbeatSeconds: Int
+    }
+
+    struct Subscribed: Encodable {
+        var type = "subscribed"
+        var symbols: [String]
+    }
+
+    struct Notice: Encodable {
+        var type: String
+        var reason: String?
+    }
+
+    /// The encoder shared by every socket message: snake_case keys, ISO-8601 UTC times.
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }()
+
+    static func text(_ message: some Encodable) -> String {
+        guard let data = try? encoder.encode(message) else { return #"{"type":"error","reason":"encoding failed"}"# }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// Client → server WebSocket messages: `auth`, `subscribe`, `unsubscribe`, `ping`.
+struct ClientSocketMessage: Decodable {
+    var type: String
+    var token: String?
+    var symbols: [String]?
+}

@@ -1,0 +1,55 @@
+import Engine
+import Foundation
+import MarketData
+import TradingCore
+import Vapor
+
+/// Everything the routes share, built once by `configure` and kept in the application's storage.
+final class StockCartServices: Sendable {
+    let config: AppConfig
+    let clock: any TimeSource
+    let hub: MarketHub
+    let engine: AutomationEngine
+    let broker: any Broker
+    let feedName: String
+    let sockets: SocketHub
+    let telemetry: Telemetry
+    let tokens: TokenService
+    let loginLimiter: LoginRateLimiter
+    let charges: ChargeSchedule
+
+    init(config: AppConfig, clock: any TimeSource, hub: MarketHub, engine: AutomationEngine, broker: any Broker,
+         feedName: String, sockets: SocketHub, telemetry: Telemetry, tokens: TokenService,
+         loginLimiter: LoginRateLimiter, charges: ChargeSchedule) {
+        self.config = config
+        self.clock = clock
+        self.hub = hub
+        self.engine = engine
+        self.broker = broker
+        self.feedName = feedName
+        self.sockets = sockets
+        self.telemetry = telemetry
+        self.tokens = tokens
+        self.loginLimiter = loginLimiter
+        self.charges = charges
+    }
+
+    struct Key: StorageKey {
+        typealias Value = StockCartServices
+    }
+}
+
+extension Application {
+    var stockcart: StockCartServices {
+        guard let services = storage[StockCartServices.Key.self] else {
+            fatalError("configure(_:) has not run") // a programming error, not a runtime condition
+        }
+        return services
+    }
+}
+
+extension Request {
+    var services: StockCartServices { application.stockcart }
+    /// The client address for rate limiting and the audit log.
+    var clientAddress: String { remoteAddress?.ipAddress ?? "unknown" }
+}

@@ -1,0 +1,113 @@
+import Brokers
+import Engine
+import Fluent
+import Foundation
+import JWT
+import MarketData
+import Persistence
+import TradingCore
+import Vapor
+
+/// What tests (and backtests) may swap: the feed, the clock and the database. Everything else comes from config.
+public struct AppOverrides: Sendable {
+    public var feed: (any QuoteFeed)?
+    public var clock: (any TimeSource)?
+    public var database: DatabaseSetup.Target?
+
+    public init(feed: (any QuoteFeed)? = nil, clock: (any TimeSource)? = nil, database: DatabaseSetup.Target? = nil) {
+        self.feed = feed
+        self.clock = clock
+        self.database = database
+    }
+}
+
+/// Builds the whole server on `app`: storage and migrations, market, engine, broker, routes and lifecycle.
+/// The executable and the tests both call it.
+public func configure(_ app: Application, config: AppConfig, overrides: AppOverrides = AppOverrides()) async throws {
+    let clock = overrides.clock ?? SystemClock()
+    configureCoders()
+
+    // MARK: storage
+    try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
+    let target = try overrides.database
+        ?? DatabaseSetup.Target.from(databaseURL: config.databaseURL, dataDirectory: config.dataDirectory)
+    try DatabaseSetup.register(target, on: app.databases)
+    try await DatabaseSetup.prepareConnections(target, databases: app.databases,
+                                               eventLoops: Array(app.eventLoopGroup.makeIterator()), logger: app.logger)
+    app.migrations.add(StockCartMigrations.all)
+    try await app.autoMigrate()
+    app.logger.info("database ready", metadata: ["database": "\(target.redacted)"])
+
+    // MARK: market
+    let stocks = NiftyCatalogue.all
+    let hub = MarketHub(stocks: stocks, seed: config.simulationSeed, now: clock.now())
+    try await StockStore(database: app.db).seed(stocks.map {
+        StockModel(symbol: $0.symbol.rawValue, name: $0.name, sector: $0.sector,
+                   referencePricePaise: $0.referencePrice.paise)
+    })
+    let feed: any QuoteFeed = overrides.feed ?? SimulatedFeed(
+        stocks: stocks, seed: config.simulationSeed,
+        interval: .milliseconds(config.simulationTickMilliseconds), clock: clock)
+
+    // MARK: engine
+    let charges = ChargeSchedule(brokerage: .flat(config.brokerage))
+    let telemetry = Telemetry()
+    let sockets = SocketHub(telemetry: telemetry)
+    let broker = PaperBroker()
+    let engine = AutomationEngine(
+        feed: feed, broker: broker,
+        firings: FluentFiringRecorder(database: app.db),
+        executions: FluentExecutionRecorder(database: app.db, charges: charges),
+        events: sockets, clock: clock, staleAfter: config.staleQuoteSeconds,
+        tickObservers: [HubTickObserver(hub: hub)], metrics: telemetry,
+        logger: Logger(label: "stockcart.engine"))
+    engine.load(try await RuleStore(database: app.db).liveRules())
+    for order in try await OrderStore(database: app.db, charges: charges).pending() {
+        try await broker.submit(order)
+    }
+
+    // MARK: auth
+    let secret = try config.jwtSecret ?? JWTSecretFile.loadOrCreate(
+        in: config.dataDirectory, persistent: target != .sqliteMemory)
+    await app.jwt.keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
+    let tokens = TokenService(keys: app.jwt.keys, lifetime: config.tokenLifetimeSeconds)
+
+    let services = StockCartServices(
+        config: config, clock: clock, hub: hub, engine: engine, broker: broker, feedName: feed.name,
+        sockets: sockets, telemetry: telemetry, tokens: tokens,
+        loginLimiter: LoginRateLimiter(maxFailures: config.loginMaxFailures, window: config.loginWindowSeconds),
+        charges: charges)
+    app.storage[StockCartServices.Key.self] = services
+
+    // MARK: HTTP
+    app.http.server.configuration.hostname = config.host
+    app.http.server.configuration.port = config.port
+    app.routes.defaultMaxBodySize = "64kb"
+    app.middleware = Middlewares()
+    app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    app.middleware.use(MetricsMiddleware(telemetry: telemetry))
+    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(APIErrorMiddleware())
+    if !config.corsOrigins.isEmpty {
+        app.middleware.use(CORSMiddleware(configuration: .init(
+            allowedOrigin: .any(config.corsOrigins), allowedMethods: [.GET, .POST, .PATCH, .DELETE, .OPTIONS],
+            allowedHeaders: [.accept, .authorization, .contentType, .init("Idempotency-Key")])), at: .beginning)
+    }
+    if FileManager.default.fileExists(atPath: app.directory.publicDirectory) {
+        app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory, defaultFile: "index.html"))
+    }
+    try routes(app, services: services)
+    app.lifecycle.use(EngineLifecycle(services: services))
+}
+
+/// snake_case keys and ISO-8601 UTC times for every JSON body, in and out.
+private func configureCoders() {
+    let encoder = JSONEncoder()
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    encoder.dateEncodingStrategy = .iso8601
+    let decoder = JSONDecoder()
+    decoder.keyDecodingStrategy = .convertFromSnakeCase
+    decoder.dateDecodingStrategy = .iso8601
+    ContentConfiguration.global.use(encoder: encoder, for: .json)
+    ContentConfiguration.global.use(decoder: decoder, for: .json)
+}

@@ -1,0 +1,15 @@
+import Vapor
+
+/// Every route: public ones (health, auth, market data) and the ones that need a signed-in user.
+func routes(_ app: Application, services: StockCartServices) throws {
+    let protected = app.grouped(BearerAuthMiddleware(tokens: services.tokens))
+
+    OperationsController(services: services).register(on: app)
+    AuthController(services: services).register(public: app, protected: protected)
+    StockController(services: services).register(on: protected)
+    RuleController(services: services).register(on: protected)
+    CartController(services: services).register(on: protected)
+    OrderController(services: services).register(on: protected)
+    PortfolioController(services: services).register(on: protected)
+    SocketController(services: services).register(on: app)
+}

@@ -1,0 +1,42 @@
+import Foundation
+import TradingCore
+
+/// Everything `MarketHub` tracks for one symbol: its quote, its change counter and one candle series per interval.
+struct SymbolBook: Sendable {
+    /// The intervals in the order of `series`; stored once because `allCases` builds a new array on every access.
+    static let intervals: [CandleInterval] = CandleInterval.allCases
+
+    var quote: Quote
+    var sequence: UInt64 = 0
+    /// Indexed like `intervals`.
+    var series: [CandleSeries]
+
+    init(quote: Quote, series: [CandleSeries]) {
+        precondition(series.count == Self.intervals.count, "one series per interval")
+        self.quote = quote
+        self.series = series
+    }
+
+    mutating func ingest(_ tick: Tick) {
+        let tickDay = CandleInterval.oneDay.bucketStart(for: tick.time)
+        if tickDay > CandleInterval.oneDay.bucketStart(for: quote.time) {
+            // First tick of a new IST day: yesterday's last price becomes the previous close and the day's
+            // open/high/low/volume start afresh, as on an exchange quote screen.
+            quote = Quote(symbol: quote.symbol, lastPrice: tick.price, previousClose: quote.lastPrice,
+                          open: tick.price, high: tick.price, low: tick.price, volume: tick.volume, time: tick.time)
+        } else {
+            quote = quote.applying(tick)
+        }
+        for index in series.indices {
+            let interval = Self.intervals[index]
+            let bucket = interval == .oneDay ? tickDay : interval.bucketStart(for: tick.time)
+            series[index].absorb(tick, bucket: bucket)
+        }
+        sequence &+= 1
+    }
+
+    func candles(_ interval: CandleInterval, limit: Int) -> [Candle] {
+        guard let index = Self.intervals.firstIndex(of: interval) else { return [] }
+        return series[index].last(limit)
+    }
+}

@@ -1,0 +1,16 @@
+import Foundation
+
+/// Storage failures that callers may need to tell apart.
+public enum PersistenceError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// A row holds values that no valid domain object can have (edited by hand, or a bug).
+    case corruptRow(table: String, id: UUID?)
+    /// A unique key refused the write (for example a duplicate e-mail).
+    case duplicate(String)
+
+    public var description: String {
+        switch self {
+        case let .corruptRow(table, id): "corrupt row in \(table) (id \(id?.uuidString ?? "nil"))"
+        case let .duplicate(what): "duplicate \(what)"
+        }
+    }
+}

@@ -1,0 +1,38 @@
+import Fluent
+import Foundation
+import TradingCore
+
+/// Users' carts. Removal marks a line removed rather than deleting it (see `CartItemModel`).
+public struct CartStore: Sendable {
+    let database: any Database
+
+    public init(database: any Database) { self.database = database }
+
+    /// The lines in the user's cart, oldest first.
+    public func list(owner: UserID) async throws -> [CartItem] {
+        try await inCart(owner: owner).sort(\.$addedAt).all().map { try $0.toCore() }
+    }
+
+    public func count(owner: UserID) async throws -> Int {
+        try await inCart(owner: owner).count()
+    }
+
+    public func add(_ item: CartItem) async throws {
+        try await CartItemModel(item).create(on: database)
+    }
+
+    /// Removes a line from the cart; false if no such line is in this user's cart.
+    public func remove(_ id: UUID, owner: UserID, now: Date) async throws -> Bool {
+        guard let row = try await inCart(owner: owner).filter(\.$id == id).first() else { return false }
+        row.status = CartItemModel.Status.removed.rawValue
+        row.updatedAt = now
+        try await row.update(on: database)
+        return true
+    }
+
+    private func inCart(owner: UserID) -> QueryBuilder<CartItemModel> {
+        CartItemModel.query(on: database)
+            .filter(\.$userID == owner.rawValue)
+            .filter(\.$status == CartItemModel.Status.inCart.rawValue)
+    }
+}

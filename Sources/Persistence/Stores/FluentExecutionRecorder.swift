@@ -1,0 +1,52 @@
+import Fluent
+import Foundation
+import TradingCore
+
+/// Settles broker executions: in one transaction the order becomes EXECUTED (cash, holding and trade row updated
+/// through `Ledger`) or FAILED with the ledger's reason. An order that is no longer pending settles nothing.
+public struct FluentExecutionRecorder: ExecutionRecorder {
+    let database: any Database
+    let charges: ChargeSchedule
+
+    public init(database: any Database, charges: ChargeSchedule) {
+        self.database = database
+        self.charges = charges
+    }
+
+    public func settle(_ execution: Execution) async throws -> Order? {
+        try await TransactionRunner.run(on: database) { tx in
+            guard let row = try await OrderModel.find(execution.orderID.rawValue, on: tx) else { return nil }
+            var order = try row.toCore()
+            guard order.status == .pending else { return nil }
+            try await AccountLock.acquire(order.owner, on: tx)
+            guard let account = try await AccountModel.query(on: tx)
+                .filter(\.$userID == order.owner.rawValue).first()
+            else { throw PersistenceError.corruptRow(table: AccountModel.schema, id: nil) }
+            let position = try await PositionModel.query(on: tx)
+                .filter(\.$userID == order.owner.rawValue).filter(\.$symbol == order.symbol.rawValue).first()
+                ?? PositionModel(userID: order.owner.rawValue, symbol: order.symbol.rawValue, updatedAt: execution.time)
+            let breakdown = charges.charges(side: order.side, price: execution.price, quantity: order.quantity)
+            let outcome = Ledger.settle(side: order.side, quantity: order.quantity, price: execution.price,
+                                        charges: breakdown.total, cash: Money(paise: account.cashPaise),
+                                        holding: try position.toCore())
+            switch outcome {
+            case let .success((cash, holding)):
+                try order.execute(price: execution.price, charges: breakdown, at: execution.time)
+                account.cashPaise = cash.paise
+                account.updatedAt = execution.time
+                try await account.update(on: tx)
+                position.apply(holding, at: execution.time)
+                try await position.save(on: tx)
+                try await TradeModel(orderID: order.id.rawValue, userID: order.owner.rawValue,
+                                     symbol: order.symbol.rawValue, side: order.side.rawValue,
+                                     quantity: order.quantity, pricePaise: execution.price.paise,
+                                     chargesPaise: breakdown.total.paise, executedAt: execution.time).create(on: tx)
+            case let .failure(rejection):
+                try order.fail(reason: rejection.description, at: execution.time)
+            }
+            row.apply(order)
+            try await row.update(on: tx)
+            return order
+        }
+    }
+}
