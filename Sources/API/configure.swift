@@ -40,7 +40,8 @@ public func configure(_ app: Application, config: AppConfig, overrides: AppOverr
 
     // MARK: market
     let stocks = NiftyCatalogue.all
-    let hub = MarketHub(stocks: stocks, seed: config.simulationSeed, now: clock.now())
+    // Eight sessions of 1-minute history fill the 3,000-bar window, so hourly charts open with ~50 bars.
+    let hub = MarketHub(stocks: stocks, seed: config.simulationSeed, now: clock.now(), intradaySessions: 8)
     try await StockStore(database: app.db).seed(stocks.map {
         StockModel(symbol: $0.symbol.rawValue, name: $0.name, sector: $0.sector,
                    referencePricePaise: $0.referencePrice.paise)

@@ -13,8 +13,22 @@ import TradingCore
 public final class AutomationEngine: Sendable {
     /// Work the committer makes durable, in arrival order.
     enum Work: Sendable {
-        case firing(RuleFiring, entry: RuleBook.Entry, observedAt: Date)
+        case firing(RuleFiring, entry: RuleBook.Entry, revision: UInt64, observedAt: Date)
         case execution(Execution)
+    }
+
+    /// The rule books, and the revision of each rule's last change by `load`, `apply` or `remove`. A firing carries
+    /// the revision it was matched under, so a failed commit re-arms the rule only if nobody changed it meanwhile:
+    /// re-arming must never bring back a rule deleted or paused since, or replace an edited rule with its old range.
+    struct Rules {
+        var books: [Symbol: RuleBook] = [:]
+        var revisions: [RuleID: UInt64] = [:]
+        private var lastRevision: UInt64 = 0
+
+        mutating func noteChange(of id: RuleID, live: Bool) {
+            lastRevision &+= 1
+            revisions[id] = live ? lastRevision : nil
+        }
     }
 
     private let feed: any QuoteFeed
@@ -28,7 +42,7 @@ public final class AutomationEngine: Sendable {
     private let metrics: (any EngineObserver)?
     private let logger: Logger
 
-    private let books = Mutex<[Symbol: RuleBook]>([:])
+    private let rules = Mutex(Rules())
     private let outbox: AsyncStream<Work>
     private let outboxInput: AsyncStream<Work>.Continuation
     private let lastTickAt = Mutex<Date?>(nil)
@@ -54,9 +68,10 @@ public final class AutomationEngine: Sendable {
 
     /// Loads stored live rules (at start).
     public func load(_ rules: [PriceRule]) {
-        books.withLock { books in
+        self.rules.withLock { state in
             for rule in rules where rule.state.isLive {
-                books[rule.symbol, default: RuleBook()].upsert(rule.bookEntry, armed: rule.state == .watching)
+                state.books[rule.symbol, default: RuleBook()].upsert(rule.bookEntry, armed: rule.state == .watching)
+                state.noteChange(of: rule.id, live: true)
             }
         }
     }
@@ -64,23 +79,27 @@ public final class AutomationEngine: Sendable {
     /// Brings the engine in line with a rule just saved: live rules are (re)placed, others removed.
     /// A rule moved to another symbol is removed from the old symbol's book.
     public func apply(_ rule: PriceRule, previousSymbol: Symbol? = nil) {
-        books.withLock { books in
-            if let previousSymbol, previousSymbol != rule.symbol { books[previousSymbol]?.remove(rule.id) }
+        rules.withLock { state in
+            if let previousSymbol, previousSymbol != rule.symbol { state.books[previousSymbol]?.remove(rule.id) }
             if rule.state.isLive {
-                books[rule.symbol, default: RuleBook()].upsert(rule.bookEntry, armed: rule.state == .watching)
+                state.books[rule.symbol, default: RuleBook()].upsert(rule.bookEntry, armed: rule.state == .watching)
             } else {
-                books[rule.symbol]?.remove(rule.id)
+                state.books[rule.symbol]?.remove(rule.id)
             }
+            state.noteChange(of: rule.id, live: rule.state.isLive)
         }
     }
 
     /// Forgets a deleted rule.
     public func remove(_ id: RuleID, symbol: Symbol) {
-        books.withLock { _ = $0[symbol]?.remove(id) }
+        rules.withLock { state in
+            state.books[symbol]?.remove(id)
+            state.noteChange(of: id, live: false)
+        }
     }
 
     /// How many rules the engine is watching.
-    public var ruleCount: Int { books.withLock { $0.values.reduce(0) { $0 + $1.count } } }
+    public var ruleCount: Int { rules.withLock { $0.books.values.reduce(0) { $0 + $1.count } } }
 
     /// When the engine last received a tick (for readiness).
     public var lastTickTime: Date? { lastTickAt.withLock { $0 } }
@@ -92,6 +111,8 @@ public final class AutomationEngine: Sendable {
     public func run() async {
         let committer = Task { await drainOutbox() }
         for await tick in feed.ticks() {
+            // A cancelled stream still hands out the ticks it had buffered: stop taking them once cancelled.
+            guard !Task.isCancelled else { break }
             process(tick)
         }
         outboxInput.finish()
@@ -111,12 +132,12 @@ public final class AutomationEngine: Sendable {
         metrics?.tickProcessed(stale: stale)
         guard !stale else { return [] }
         let observedAt = now
-        let fired: [RuleBook.Firing] = books.withLock { books in
-            guard books[tick.symbol] != nil else { return [] }
-            return books[tick.symbol]!.apply(price: tick.price)
+        let fired: [(RuleBook.Firing, revision: UInt64)] = rules.withLock { state in
+            guard state.books[tick.symbol] != nil else { return [] }
+            return state.books[tick.symbol]!.apply(price: tick.price).map { ($0, state.revisions[$0.entry.id] ?? 0) }
         }
         var queued: [RuleFiring] = []
-        for firing in fired {
+        for (firing, revision) in fired {
             let entry = firing.entry
             let next: PriceRule.State = if !firing.remains {
                 .fired
@@ -127,7 +148,7 @@ public final class AutomationEngine: Sendable {
                                     price: firing.price, time: tick.time, nextState: next)
             queued.append(record)
             metrics?.ruleFired()
-            outboxInput.yield(.firing(record, entry: entry, observedAt: observedAt))
+            outboxInput.yield(.firing(record, entry: entry, revision: revision, observedAt: observedAt))
         }
         for execution in broker.onTick(tick) {
             outboxInput.yield(.execution(execution))
@@ -140,28 +161,39 @@ public final class AutomationEngine: Sendable {
     private func drainOutbox() async {
         for await work in outbox {
             switch work {
-            case let .firing(firing, entry, observedAt):
-                await commit(firing, entry: entry, observedAt: observedAt)
+            case let .firing(firing, entry, revision, observedAt):
+                await commit(firing, entry: entry, revision: revision, observedAt: observedAt)
             case let .execution(execution):
                 await settle(execution)
             }
         }
     }
 
-    private func commit(_ firing: RuleFiring, entry: RuleBook.Entry, observedAt: Date) async {
+    private func commit(_ firing: RuleFiring, entry: RuleBook.Entry, revision: UInt64, observedAt: Date) async {
         do {
             let record = try await withRetries { try await self.firings.record(firing) }
             metrics?.firingCommitted(seconds: clock.now().timeIntervalSince(observedAt))
+            if firing.nextState == .fired {
+                // A once rule that fired is out of the book for good; keep revisions proportional to watched rules.
+                rules.withLock { state in
+                    if state.revisions[firing.ruleID] == revision { state.revisions[firing.ruleID] = nil }
+                }
+            }
             guard let record else { return }
             events.publish(.ruleFired(rule: record.rule, price: firing.price, time: firing.time))
             events.publish(.cartAdded(item: record.cartItem, rule: record.rule))
         } catch {
-            // Nothing was saved, so nothing is published; put the rule back armed so the next tick in range fires it.
+            // Nothing was saved, so nothing is published; put the rule back armed so the next tick in range fires it,
+            // unless it was deleted, paused or edited since it fired (then the book already holds what the user saved).
             metrics?.commitFailed()
-            logger.error("could not record firing; rule re-armed", metadata: [
+            let rearmed = rules.withLock { state in
+                guard state.revisions[firing.ruleID] == revision else { return false }
+                state.books[firing.symbol, default: RuleBook()].upsert(entry, armed: true)
+                return true
+            }
+            logger.error(rearmed ? "could not record firing; rule re-armed" : "could not record firing", metadata: [
                 "rule_id": "\(firing.ruleID)", "error": "\(String(reflecting: error))",
             ])
-            books.withLock { $0[firing.symbol, default: RuleBook()].upsert(entry, armed: true) }
         }
     }
 

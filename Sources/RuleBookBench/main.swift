@@ -25,11 +25,16 @@
 import Foundation
 import TradingCore
 
+/// Writes one line straight to standard output (unbuffered, so progress shows even through a pipe or into a file).
+func say(_ line: String = "") {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
 // MARK: - command line
 
 struct Options {
     var rules = 1_000_000
-    var ticks = 5_000_000
+    var ticks = 3_000_000
     var naiveTicks = 20_000
     var seed: UInt64 = 20_250_106
     var uniformSymbols = false
@@ -38,7 +43,7 @@ struct Options {
     static let usage = """
         usage: RuleBookBench [--rules N] [--ticks N] [--naive-ticks N] [--seed N] [--uniform]
           --rules N        live rules over all symbols (default 1000000; the top symbol holds N/10)
-          --ticks N        ticks in the whole-market run (default 5000000)
+          --ticks N        ticks in the whole-market run (default 3000000)
           --naive-ticks N  ticks in the naive-vs-rule-book comparison (default 20000, at most --ticks)
           --seed N         generator seed (default 20250106)
           --uniform        pick each tick's symbol uniformly instead of with the rules' skew
@@ -53,7 +58,7 @@ struct Options {
             guard index < arguments.count, let value = Int(arguments[index].replacingOccurrences(of: "_", with: "")),
                   value > 0
             else {
-                print("error: \(name) needs a positive whole number")
+                say("error: \(name) needs a positive whole number")
                 return nil
             }
             return value
@@ -68,9 +73,8 @@ struct Options {
                 naiveGiven = true
             case "--seed": guard let value = number("--seed") else { return nil }; options.seed = UInt64(value)
             case "--uniform": options.uniformSymbols = true
-            case "--help", "-h": return nil
             default:
-                print("error: unknown argument \(arguments[index])")
+                say("error: unknown argument \(arguments[index])")
                 return nil
             }
             index += 1
@@ -80,8 +84,13 @@ struct Options {
     }
 }
 
-guard let options = Options.parse(Array(CommandLine.arguments.dropFirst())) else {
-    print(Options.usage)
+let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.contains("--help") || arguments.contains("-h") {
+    say(Options.usage)
+    exit(0)
+}
+guard let options = Options.parse(arguments) else {
+    say(Options.usage)
     exit(2)
 }
 
@@ -274,16 +283,16 @@ let startPrices: [Int64] = (0..<symbolCount).map { symbol in
     return Swift.max(tick, Int64(rupees * 100) / tick * tick)
 }
 
-print("RuleBookBench — TradingCore.RuleBook throughput (release build, one core)")
-print("")
-print("workload")
-print("  rules            \(grouped(totalRules)) live rules on \(grouped(symbolCount)) symbols")
-print("  distribution     Zipf-like, rank k holds ≈ top / k^\(fixed(exponent, 3)): top symbol \(grouped(counts[0])) rules (₹\(fixed(Double(topPrice) / 100))), top-10 share \(fixed(topShare * 100, 1)) %, top-100 share \(fixed(top100Share * 100, 1)) %, \(symbolsForHalf) symbols hold half the rules, smallest \(grouped(sortedCounts.last ?? 0)), median \(grouped(sortedCounts[symbolCount / 2]))")
-print("  ranges           min within ±5 % of the symbol's price, width 0.2 %–3 %, on the ₹0.05 grid; other prices log-uniform ₹100–₹5,000")
-print("  modes            70 % rearm / 30 % once; a once rule that fires is re-added at once with a fresh range around the firing price (steady book, as users creating rules)")
-print("  ticks            random walk on the ₹0.05 grid: 97 % ±1–3 ticks, 2.5 % ±4–20 ticks, 0.5 % jumps of 0.5–2 %, pulled back beyond ±4 %; pre-generated, seed \(options.seed)")
-print("  symbol per tick  \(options.uniformSymbols ? "uniform over all symbols" : "skewed like the rules (probability ∝ the symbol's rule count)")")
-print("")
+say("RuleBookBench — TradingCore.RuleBook throughput (release build, one core)")
+say("")
+say("workload")
+say("  rules            \(grouped(totalRules)) live rules on \(grouped(symbolCount)) symbols")
+say("  distribution     Zipf-like, rank k holds ≈ top / k^\(fixed(exponent, 3)): top symbol \(grouped(counts[0])) rules (₹\(fixed(Double(topPrice) / 100))), top-10 share \(fixed(topShare * 100, 1)) %, top-100 share \(fixed(top100Share * 100, 1)) %, \(symbolsForHalf) symbols hold half the rules, smallest \(grouped(sortedCounts.last ?? 0)), median \(grouped(sortedCounts[symbolCount / 2]))")
+say("  ranges           min within ±5 % of the symbol's price, width 0.2 %–3 %, on the ₹0.05 grid; other prices log-uniform ₹100–₹5,000")
+say("  modes            70 % rearm / 30 % once; a once rule that fires is re-added at once with a fresh range around the firing price (steady book, as users creating rules)")
+say("  ticks            random walk on the ₹0.05 grid: 97 % ±1–3 ticks, 2.5 % ±4–20 ticks, 0.5 % jumps of 0.5–2 %, pulled back beyond ±4 %; pre-generated, seed \(options.seed)")
+say("  symbol per tick  \(options.uniformSymbols ? "uniform over all symbols" : "skewed like the rules (probability ∝ the symbol's rule count)")")
+say("")
 
 // MARK: - 1. the whole market
 
@@ -322,7 +331,7 @@ for symbol in 0..<symbolCount {
     }
 }
 let placeTime = seconds(clock.now - placeStart)
-print("setup: \(grouped(totalRules)) rules added in \(fixed(buildTime)) s, placed on each symbol's first price in \(fixed(placeTime)) s (\(grouped(warmupFirings)) rules already inside fired then)")
+say("setup: \(grouped(totalRules)) rules added in \(fixed(buildTime)) s, placed on each symbol's first price in \(fixed(placeTime)) s (\(grouped(warmupFirings)) rules already inside fired then)")
 
 // The tick sequence.
 let generateStart = clock.now
@@ -350,8 +359,9 @@ for index in 0..<options.ticks {
     tickPrices[index] = walks[low].step(using: &tickRandom)
 }
 let ticksOnTop = tickSymbols.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
-print("ticks: \(grouped(options.ticks)) generated in \(fixed(seconds(clock.now - generateStart))) s; \(fixed(Double(ticksOnTop) * 100 / Double(options.ticks), 1)) % of them on the top symbol")
+say("ticks: \(grouped(options.ticks)) generated in \(fixed(seconds(clock.now - generateStart))) s; \(fixed(Double(ticksOnTop) * 100 / Double(options.ticks), 1)) % of them on the top symbol")
 
+say("running the whole market…")
 var firings = 0
 var reAdded = 0
 let runStart = clock.now
@@ -369,13 +379,13 @@ let runTime = seconds(clock.now - runStart)
 let liveRules = books.reduce(0) { $0 + $1.count }
 let marketRate = Double(options.ticks) / runTime
 
-print("")
-print("1. whole market")
-print("  ticks processed  \(grouped(options.ticks))")
-print("  firings          \(grouped(firings)) (\(fixed(Double(firings) / Double(options.ticks), 2)) per tick; \(grouped(reAdded)) once rules re-added)")
-print("  seconds          \(fixed(runTime, 3))")
-print("  ticks/s          \(rate(marketRate))  (\(fixed(runTime * 1e9 / Double(options.ticks), 0)) ns per tick)")
-print("  rules in books   \(grouped(liveRules)) at the end (steady: \(liveRules == totalRules ? "yes" : "no"))")
+say("")
+say("1. whole market")
+say("  ticks processed  \(grouped(options.ticks))")
+say("  firings          \(grouped(firings)) (\(fixed(Double(firings) / Double(options.ticks), 2)) per tick; \(grouped(reAdded)) once rules re-added)")
+say("  seconds          \(fixed(runTime, 3))")
+say("  ticks/s          \(rate(marketRate))  (\(fixed(runTime * 1e9 / Double(options.ticks), 0)) ns per tick\(firings > 0 ? ", ≈ \(fixed(runTime * 1e9 / Double(firings), 0)) ns per firing" : ""))")
+say("  rules in books   \(grouped(liveRules)) at the end (steady: \(liveRules == totalRules ? "yes" : "no"))")
 
 // MARK: - 2. naive check vs rule book on the top symbol
 
@@ -391,6 +401,8 @@ let naiveSeed = options.seed
 @inline(__always)
 func fingerprint(rule: Int, tick: Int) -> UInt64 { SplitMix64.mix(UInt64(rule) << 32 | UInt64(tick)) }
 
+say("")
+say("running the top symbol through the rule book and the naive check…")
 // The rule book on the top symbol alone.
 var topBook = RuleBook()
 var topGenerations = [UInt32](repeating: 0, count: naiveRules)
@@ -499,22 +511,21 @@ let naiveRate = Double(options.naiveTicks) / naiveTime
 let speedUp = bookRate / naiveRate
 let agree = bookFirings == naiveFirings && bookWarmup == naiveWarmup && bookPrint == naivePrint
 
-print("")
-print("2. top symbol: \(grouped(naiveRules)) rules at ₹\(fixed(Double(naivePrice) / 100)), the same \(grouped(options.naiveTicks)) ticks through both")
-print("  rule book        \(rate(bookRate)) ticks/s  (\(fixed(bookTime, 3)) s, \(grouped(bookFirings)) firings, \(fixed(Double(bookFirings) / Double(options.naiveTicks), 1)) per tick)")
-print("  naive check      \(rate(naiveRate)) ticks/s  (\(fixed(naiveTime, 3)) s, \(grouped(naiveFirings)) firings, \(grouped(naiveRules)) rule checks per tick)")
-print("  speed-up         \(fixed(speedUp, 1))×")
-print("  cross-check      firings \(grouped(bookFirings)) vs \(grouped(naiveFirings)); on the first price \(grouped(bookWarmup)) vs \(grouped(naiveWarmup)); firing fingerprints \(bookPrint == naivePrint ? "equal" : "DIFFER") → \(agree ? "OK" : "MISMATCH")")
+say("2. top symbol: \(grouped(naiveRules)) rules at ₹\(fixed(Double(naivePrice) / 100)), the same \(grouped(options.naiveTicks)) ticks through both")
+say("  rule book        \(rate(bookRate)) ticks/s  (\(fixed(bookTime, 3)) s, \(grouped(bookFirings)) firings, \(fixed(Double(bookFirings) / Double(options.naiveTicks), 1)) per tick)")
+say("  naive check      \(rate(naiveRate)) ticks/s  (\(fixed(naiveTime, 3)) s, \(grouped(naiveFirings)) firings, \(grouped(naiveRules)) rule checks per tick)")
+say("  speed-up         \(fixed(speedUp, 1))×")
+say("  cross-check      firings \(grouped(bookFirings)) vs \(grouped(naiveFirings)); on the first price \(grouped(bookWarmup)) vs \(grouped(naiveWarmup)); firing fingerprints \(bookPrint == naivePrint ? "equal" : "DIFFER") → \(agree ? "OK" : "MISMATCH")")
 
-print("")
-print("targets (informational)")
-print("  whole market   ≥ 2,000,000 ticks/s        measured \(rate(marketRate)) ticks/s   \(marketRate >= 2_000_000 ? "PASS" : "FAIL")")
-print("  top symbol     ≥ 100× the naive check     measured \(fixed(speedUp, 1))×            \(speedUp >= 100 ? "PASS" : "FAIL")")
-print("  correctness    rule book = naive check    \(agree ? "PASS" : "FAIL")")
-print("")
-print("peak memory \(fixed(peakMemoryMB(), 0)) MB")
+say("")
+say("targets (informational)")
+say("  whole market   ≥ 2,000,000 ticks/s        measured \(rate(marketRate)) ticks/s   \(marketRate >= 2_000_000 ? "PASS" : "FAIL")")
+say("  top symbol     ≥ 100× the naive check     measured \(fixed(speedUp, 1))×            \(speedUp >= 100 ? "PASS" : "FAIL")")
+say("  correctness    rule book = naive check    \(agree ? "PASS" : "FAIL")")
+say("")
+say("peak memory \(fixed(peakMemoryMB(), 0)) MB")
 
 if !agree {
-    print("error: the rule book and the naive check disagree")
+    say("error: the rule book and the naive check disagree")
     exit(1)
 }

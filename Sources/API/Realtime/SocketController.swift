@@ -17,90 +17,20 @@ struct SocketController {
     let services: StockCartServices
 
     func register(on routes: any RoutesBuilder) {
-        routes.webSocket("api", "ws", maxFrameSize: 65_536) { request, socket async in
-            await accept(request: request, socket: socket)
-        }
-    }
-
-    private func accept(request: Request, socket: WebSocket) async {
-        socket.pingInterval = Self.heartbeat
-        if let token = request.query[String.self, at: "token"] {
-            guard let user = await services.tokens.verify(token) else {
-                refuse(socket, reason: "invalid or expired token")
-                return
+        // The synchronous upgrade callback runs on the socket's event loop before any frame is read, so the text
+        // handler is in place for the very first message (the async variant registers it later and can miss it).
+        routes.webSocket("api", "ws", maxFrameSize: 65_536, shouldUpgrade: { request in
+            request.eventLoop.makeSucceededFuture([:])
+        }, onUpgrade: { [services] request, socket in
+            socket.pingInterval = Self.heartbeat
+            let session = SocketSession(socket: socket, services: services)
+            socket.onText { _, text in session.receive(text) }
+            socket.onClose.whenComplete { _ in session.closed() }
+            if let token = request.query[String.self, at: "token"] {
+                session.authenticate(token: token)
+            } else {
+                session.startAuthTimeout(Self.authTimeout)
             }
-            attach(user: user, socket: socket)
-            return
-        }
-        // No token in the URL: the first message must be {"type":"auth","token":"…"}.
-        let timeout = socket.eventLoop.scheduleTask(in: Self.authTimeout) {
-            refuse(socket, reason: "authentication required: send {\"type\":\"auth\",\"token\":\"…\"}")
-        }
-        socket.onText { socket, text async in
-            guard let message = try? JSONDecoder().decode(ClientSocketMessage.self, from: Data(text.utf8)),
-                  message.type == "auth", let token = message.token
-            else {
-                timeout.cancel()
-                refuse(socket, reason: "authentication required: the first message must be an auth message")
-                return
-            }
-            timeout.cancel()
-            guard let user = await services.tokens.verify(token) else {
-                refuse(socket, reason: "invalid or expired token")
-                return
-            }
-            attach(user: user, socket: socket)
-        }
-    }
-
-    private func refuse(_ socket: WebSocket, reason: String) {
-        socket.eventLoop.execute {
-            guard !socket.isClosed else { return }
-            socket.send(SocketMessage.text(SocketMessage.Notice(type: "error", reason: reason)))
-            _ = socket.close(code: Self.unauthorizedCode)
-        }
-    }
-
-    private func attach(user: UserID, socket: WebSocket) {
-        let connection = ClientConnection(user: user, socket: socket)
-        let hub = services.sockets
-        let market = services.hub
-        hub.add(connection)
-        socket.onClose.whenComplete { _ in hub.remove(connection) }
-        connection.send(SocketMessage.text(SocketMessage.Welcome(userId: user.description, heartbeatSeconds: 20)),
-                        droppable: false)
-        socket.onText { _, text in
-            handle(text, from: connection, market: market)
-        }
-    }
-
-    private func handle(_ text: String, from connection: ClientConnection, market: MarketHub) {
-        guard let message = try? JSONDecoder().decode(ClientSocketMessage.self, from: Data(text.utf8)) else {
-            connection.send(SocketMessage.text(SocketMessage.Notice(type: "error", reason: "message is not valid JSON")),
-                            droppable: false)
-            return
-        }
-        switch message.type {
-        case "subscribe", "unsubscribe":
-            var known: [Symbol] = []
-            var unknown: [String] = []
-            for raw in message.symbols ?? [] {
-                if let symbol = Symbol(raw), market.stock(for: symbol) != nil { known.append(symbol) } else { unknown.append(raw) }
-            }
-            if message.type == "subscribe" { connection.subscribe(known) } else { connection.unsubscribe(known) }
-            if !unknown.isEmpty {
-                let reason = "unknown symbols: " + unknown.joined(separator: ", ")
-                connection.send(SocketMessage.text(SocketMessage.Notice(type: "error", reason: reason)), droppable: false)
-            }
-            connection.send(SocketMessage.text(SocketMessage.Subscribed(
-                symbols: connection.subscribedSymbols.map(\.rawValue).sorted())), droppable: false)
-        case "ping":
-            connection.send(SocketMessage.text(SocketMessage.Notice(type: "pong", reason: nil)), droppable: false)
-        case "auth":
-            break // already authenticated
-        default:
-            connection.send(SocketMessage.text(SocketMessage.Notice(
-                type: "error", reason: "unknown message type '\(message.type)'")), droppable: false)
-        }
+        })
     }
 }

@@ -1,0 +1,41 @@
+import Foundation
+import MarketData
+import TradingCore
+
+/// Answers the messages of an authenticated client: subscribe, unsubscribe, ping.
+enum SocketMessageHandler {
+    static func handle(_ text: String, from connection: ClientConnection, market: MarketHub) {
+        guard let message = try? JSONDecoder().decode(ClientSocketMessage.self, from: Data(text.utf8)) else {
+            reply(connection, SocketMessage.Notice(type: "error", reason: "message is not valid JSON with a type"))
+            return
+        }
+        switch message.type {
+        case "subscribe", "unsubscribe":
+            var known: [Symbol] = []
+            var unknown: [String] = []
+            for raw in message.symbols ?? [] {
+                if let symbol = Symbol(raw), market.stock(for: symbol) != nil {
+                    known.append(symbol)
+                } else {
+                    unknown.append(raw)
+                }
+            }
+            if message.type == "subscribe" { connection.subscribe(known) } else { connection.unsubscribe(known) }
+            if !unknown.isEmpty {
+                reply(connection, SocketMessage.Notice(type: "error",
+                                                       reason: "unknown symbols: " + unknown.joined(separator: ", ")))
+            }
+            reply(connection, SocketMessage.Subscribed(symbols: connection.subscribedSymbols.map(\.rawValue).sorted()))
+        case "ping":
+            reply(connection, SocketMessage.Notice(type: "pong", reason: nil))
+        case "auth":
+            break // already authenticated
+        default:
+            reply(connection, SocketMessage.Notice(type: "error", reason: "unknown message type '\(message.type)'"))
+        }
+    }
+
+    private static func reply(_ connection: ClientConnection, _ message: some Encodable) {
+        connection.send(SocketMessage.text(message), droppable: false)
+    }
+}

@@ -1,0 +1,80 @@
+@testable import API
+import Fluent
+import Foundation
+import Persistence
+import Testing
+import TradingCore
+import Vapor
+
+@Suite("Operations: health, readiness, metrics, audit log")
+struct OperationsTests {
+    @Test("healthz is always ok; readyz waits for the feed")
+    func health() async throws {
+        try await withTestApp { app in
+            let health = try await app.send(.GET, "/healthz")
+            #expect(health.status == .ok && health["status"] as? String == "ok")
+            let before = try await app.send(.GET, "/readyz")
+            #expect(before.status == .serviceUnavailable)
+            #expect(before["database"] as? String == "ok")
+            app.feed.push("INFY", 1500)
+            #expect(try await eventually { try await app.send(.GET, "/readyz").status == .ok })
+        }
+    }
+
+    @Test("metrics expose ticks, firings, orders, HTTP and sockets in Prometheus format")
+    func metrics() async throws {
+        try await withTestApp { app in
+            let (token, _) = try await app.register()
+            let price = app.price("INFY")
+            _ = try await app.createRule(token, symbol: "INFY", min: rupees(price - 1), max: rupees(price + 1))
+            app.feed.push("INFY", price)
+            #expect(try await eventually { try await app.cart(token).count == 1 })
+            let reply = try await app.send(.GET, "/metrics")
+            #expect(reply.status == .ok)
+            #expect(reply.headers.contentType?.subType == "plain")
+            for line in ["stockcart_ticks_total 1", "stockcart_rule_firings_total 1", "stockcart_websocket_connections 0"] {
+                #expect(reply.text.contains(line), "missing \(line)")
+            }
+            #expect(reply.text.contains("stockcart_http_requests_total{"))
+            #expect(reply.text.contains(#"route="/api/rules""#))
+            #expect(reply.text.contains("stockcart_http_request_duration_seconds_bucket"))
+            #expect(reply.text.contains("stockcart_firing_commit_seconds_count 1"))
+            #expect(reply.headers.first(name: "X-Request-Id") != nil)
+        }
+    }
+
+    @Test("logins, rule changes, checkouts and orders leave audit rows", arguments: TestDatabase.enabled)
+    func audit(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            let (token, id) = try await app.register("audit@example.com", password: "long enough")
+            _ = try await app.send(.POST, "/api/auth/login", json: ["email": "audit@example.com", "password": "nope nope"])
+            _ = try await app.send(.POST, "/api/auth/login", json: ["email": "audit@example.com", "password": "long enough"])
+            let ruleID = try #require(try await app.createRule(token, min: 1, max: 2)["id"] as? String)
+            _ = try await app.send(.PATCH, "/api/rules/\(ruleID)", token: token, json: ["active": false])
+            _ = try await app.send(.DELETE, "/api/rules/\(ruleID)", token: token)
+            let item = try #require(try await app.send(.POST, "/api/cart", token: token, json: ["symbol": "ITC"])["id"])
+            _ = try await app.send(.POST, "/api/cart/checkout", token: token,
+                                   json: ["items": [["cart_item_id": item, "quantity": 1]]],
+                                   headers: ["Idempotency-Key": "audit"])
+            _ = try await app.send(.POST, "/api/orders", token: token,
+                                   json: ["symbol": "ITC", "side": "BUY", "type": "LIMIT", "quantity": 1, "limit_price": 1])
+            let rows = try await AuditStore(database: app.app.db).recent(userID: UUID(uuidString: id)!)
+            let actions = Set(rows.map(\.action))
+            for action in ["user.register", "auth.login_failed", "auth.login", "rule.create", "rule.update",
+                           "rule.delete", "cart.checkout", "order.place"] {
+                #expect(actions.contains(action), "no audit row for \(action)")
+            }
+            #expect(rows.allSatisfy { !($0.detail ?? "").contains("long enough") }) // never a password
+        }
+    }
+
+    @Test("responses carry a strict Content-Security-Policy")
+    func securityHeaders() async throws {
+        try await withTestApp { app in
+            let reply = try await app.send(.GET, "/healthz")
+            let csp = try #require(reply.headers.first(name: "Content-Security-Policy"))
+            #expect(csp.contains("script-src 'self'"))
+            #expect(!csp.contains("unsafe-inline"))
+        }
+    }
+}

@@ -1,0 +1,69 @@
+@testable import API
+import Fluent
+import Foundation
+import MarketData
+import Persistence
+import SQLKit
+import Testing
+import TradingCore
+import Vapor
+import VaporTesting
+
+/// A StockCart application built by the real `configure` on a real database, with a manual feed, for one test.
+struct TestApp {
+    let app: Application
+    let feed: ManualFeed
+    let database: TestDatabase
+
+    var services: StockCartServices { app.stockcart }
+
+    /// The live price of a symbol as the hub holds it.
+    func price(_ symbol: Symbol) -> Double { services.hub.quote(for: symbol)!.lastPrice.rupeesDouble }
+}
+
+/// Builds a test app, runs `body`, and always shuts the app down and drops its data.
+func withTestApp(
+    _ database: TestDatabase = .sqlite,
+    configure adjust: (inout AppConfig) -> Void = { _ in },
+    _ body: (TestApp) async throws -> Void
+) async throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stockcart-test-\(UUID())").path
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    var config = AppConfig()
+    config.dataDirectory = directory
+    config.bcryptCost = 4 // bcrypt at cost 12 takes ~0.3 s per hash; the algorithm is the same at 4
+    config.priceCoalesceMilliseconds = 50
+    config.jwtSecret = "test-secret-test-secret-test-secret-0123"
+    adjust(&config)
+    let target = database.makeTarget(directory: directory)
+    let feed = ManualFeed()
+    let app = try await Application.make(.testing)
+    do {
+        try await configure(app, config: config, overrides: AppOverrides(feed: feed, database: target))
+        try await app.asyncBoot()
+        try await body(TestApp(app: app, feed: feed, database: database))
+    } catch {
+        await teardown(app, target: target, directory: directory)
+        throw error
+    }
+    await teardown(app, target: target, directory: directory)
+}
+
+private func teardown(_ app: Application, target: DatabaseSetup.Target, directory: String) async {
+    if case .postgresSchema(_, let schema) = target, let sql = app.db as? any SQLDatabase {
+        try? await sql.raw("DROP SCHEMA IF EXISTS \(ident: schema) CASCADE").run()
+    }
+    try? await app.asyncShutdown()
+    try? FileManager.default.removeItem(atPath: directory)
+}
+
+/// Polls `condition` until it holds or `timeout` passes; returns whether it held. For effects the engine commits
+/// asynchronously (firings, fills), which a test cannot await directly.
+func eventually(timeout: Duration = .seconds(5), _ condition: () async throws -> Bool) async rethrows -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return try await condition()
+}
