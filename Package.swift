@@ -70,15 +70,18 @@ let package = Package(
         // Release-mode micro-benchmark of the rule book (`make bench`); depends on the pure core only.
         .executableTarget(name: "RuleBookBench", dependencies: ["TradingCore"], swiftSettings: strictSettings),
 
+        // Helpers shared by test targets only (never linked into the server).
+        .target(name: "TestSupport", dependencies: ["Persistence"], path: "Sources/TestSupport"),
+
         // MARK: - tests (one target per source target)
         .testTarget(name: "TradingCoreTests", dependencies: ["TradingCore"]),
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData"]),
         .testTarget(name: "BrokersTests", dependencies: ["Brokers"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Brokers"]),
-        .testTarget(name: "PersistenceTests", dependencies: ["Persistence"]),
+        .testTarget(name: "PersistenceTests", dependencies: ["Persistence", "TestSupport"]),
         .testTarget(
             name: "APITests",
-            dependencies: ["API", .product(name: "VaporTesting", package: "vapor")]
+            dependencies: ["API", "TestSupport", .product(name: "VaporTesting", package: "vapor")]
         ),
     ]
 )

@@ -1,5 +1,6 @@
 @testable import API
 import Foundation
+import TestSupport
 import Testing
 import TradingCore
 import Vapor

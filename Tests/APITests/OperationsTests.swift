@@ -1,6 +1,7 @@
 @testable import API
 import Fluent
 import Foundation
+import TestSupport
 import Persistence
 import Testing
 import TradingCore

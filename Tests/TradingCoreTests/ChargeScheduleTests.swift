@@ -75,7 +75,8 @@ struct ChargeScheduleTests {
     func percentBrokerage(price: String, quantity: Int64, brokerage: String) {
         let schedule = ChargeSchedule(brokerage: angel)
         for side in OrderSide.allCases {
-            #expect(schedule.charges(side: side, price: rupees(price), quantity: quantity).brokerage == rupees(brokerage))
+            let charges = schedule.charges(side: side, price: rupees(price), quantity: quantity)
+            #expect(charges.brokerage == rupees(brokerage))
         }
     }
 
@@ -117,7 +118,8 @@ struct ChargeScheduleTests {
         #expect(sell.exchange == rupees("0.15"))  // ₹0.1485
     }
 
-    @Test("stamp duty is charged on buys only", arguments: [("1000.00", 100), ("2750.15", 7), ("0.05", 1)] as [(String, Int64)])
+    @Test("stamp duty is charged on buys only",
+          arguments: [("1000.00", 100), ("2750.15", 7), ("0.05", 1)] as [(String, Int64)])
     func stampDutyBuyOnly(price: String, quantity: Int64) {
         let schedule = ChargeSchedule()
         let buy = schedule.charges(side: .buy, price: rupees(price), quantity: quantity)

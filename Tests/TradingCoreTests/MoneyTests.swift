@@ -32,7 +32,7 @@ struct MoneyTests {
         #expect(failures.count == 0, "first failures: \(failures.prefix(5))")
     }
 
-    @Test("random two-decimal amounts up to the ₹10,000 crore bound survive the Double round trip, and a third decimal is refused")
+    @Test("random amounts up to ₹10,000 crore survive the Double round trip; a third decimal is refused")
     func doubleRoundTripLarge() {
         var random = SeededGenerator(seed: 42)
         var failures: [Int64] = []

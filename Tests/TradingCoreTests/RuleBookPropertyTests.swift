@@ -192,7 +192,11 @@ struct RuleBookPropertyTests {
             guard Set(got) == Set(expected.keys), got.count == expected.count else {
                 let missing = Set(expected.keys).subtracting(got).sorted()
                 let extra = Set(got).subtracting(expected.keys).sorted()
-                Issue.record("seed \(seed) tick \(tick) \(previous.map(\.description) ?? "-") → \(price): missing \(missing), unexpected \(extra), duplicates \(got.count - Set(got).count)")
+                let move = "\(previous.map(\.description) ?? "-") → \(price)"
+                let duplicates = got.count - Set(got).count
+                let message = "seed \(seed) tick \(tick) \(move): missing \(missing), unexpected \(extra), "
+                    + "duplicates \(duplicates)"
+                Issue.record("\(message)")
                 return (busyTicks, totalFirings)
             }
             for firing in firings where firing.price != price || firing.remains != (firing.entry.mode == .rearm) {
@@ -201,7 +205,8 @@ struct RuleBookPropertyTests {
             }
             // In the order the price reached them: keys rise on the way up and fall on the way down.
             let keys = got.compactMap { expected[$0] }
-            let ordered = previous.map { price >= $0 } ?? true
+            let rising = previous.map { price >= $0 } ?? true
+            let ordered = rising
                 ? zip(keys, keys.dropFirst()).allSatisfy { $0 <= $1 }
                 : zip(keys, keys.dropFirst()).allSatisfy { $0 >= $1 }
             guard ordered else {
@@ -213,9 +218,15 @@ struct RuleBookPropertyTests {
                 return (busyTicks, totalFirings)
             }
             if tick % stateCheckEvery == 0 {
-                for number in 0..<nextNumber where !sameState(book.state(of: ruleID(number)), reference.phase(of: number)) {
-                    Issue.record("seed \(seed) tick \(tick): rule \(number) is \(String(describing: book.state(of: ruleID(number)))) in the book, \(String(describing: reference.phase(of: number))) in the reference")
-                    return (busyTicks, totalFirings)
+                for number in 0..<nextNumber {
+                    let state = book.state(of: ruleID(number))
+                    let phase = reference.phase(of: number)
+                    guard sameState(state, phase) else {
+                        let message = "seed \(seed) tick \(tick): rule \(number) is \(String(describing: state)) "
+                            + "in the book, \(String(describing: phase)) in the reference"
+                        Issue.record("\(message)")
+                        return (busyTicks, totalFirings)
+                    }
                 }
             }
             if !firings.isEmpty { busyTicks += 1 }

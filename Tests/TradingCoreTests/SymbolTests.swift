@@ -5,7 +5,8 @@ import TradingCore
 struct SymbolTests {
     @Test("NSE symbols are accepted and normalised to upper case", arguments: [
         ("RELIANCE", "RELIANCE"), ("reliance", "RELIANCE"), ("  tcs ", "TCS"), ("M&M", "M&M"),
-        ("bajaj-auto", "BAJAJ-AUTO"), ("3MINDIA", "3MINDIA"), ("A", "A"), ("ABCDEFGHIJKLMNOPQRST", "ABCDEFGHIJKLMNOPQRST"),
+        ("bajaj-auto", "BAJAJ-AUTO"), ("3MINDIA", "3MINDIA"), ("A", "A"),
+        ("ABCDEFGHIJKLMNOPQRST", "ABCDEFGHIJKLMNOPQRST"),
     ])
     func valid(raw: String, normalised: String) throws {
         let symbol = try #require(Symbol(raw))

@@ -42,7 +42,8 @@ func orderID(_ number: Int) -> OrderID { OrderID(uuid(number, tag: 0x4F)) }
 private func uuid(_ number: Int, tag: UInt8) -> UUID {
     let n = UInt64(number)
     func byte(_ shift: UInt64) -> UInt8 { UInt8(truncatingIfNeeded: n >> shift) }
-    return UUID(uuid: (tag, 0, 0, 0, 0, 0, 0x40, 0, 0x80, byte(48), byte(40), byte(32), byte(24), byte(16), byte(8), byte(0)))
+    return UUID(uuid: (tag, 0, 0, 0, 0, 0, 0x40, 0, 0x80, byte(48), byte(40), byte(32), byte(24), byte(16), byte(8),
+                       byte(0)))
 }
 
 /// A fixed instant for tests that need a `Date` (2025-01-06 09:15 IST).

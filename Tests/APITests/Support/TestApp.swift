@@ -1,6 +1,7 @@
 @testable import API
 import Fluent
 import Foundation
+import TestSupport
 import MarketData
 import Persistence
 import SQLKit
@@ -59,7 +60,7 @@ private func teardown(_ app: Application, target: DatabaseSetup.Target, director
 
 /// Polls `condition` until it holds or `timeout` passes; returns whether it held. For effects the engine commits
 /// asynchronously (firings, fills), which a test cannot await directly.
-func eventually(timeout: Duration = .seconds(5), _ condition: () async throws -> Bool) async rethrows -> Bool {
+func eventually(timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async rethrows -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try await condition() { return true }

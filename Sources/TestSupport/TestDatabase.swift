@@ -1,26 +1,29 @@
 import Foundation
 import Persistence
+import Testing
 
+/// Test-only helpers shared by the storage-touching test targets.
+///
 /// The databases every storage-touching test runs on: SQLite always, PostgreSQL when `TEST_POSTGRES_URL` is set
 /// (`scripts/test.sh` starts one). Each test gets its own SQLite file or PostgreSQL schema, so tests run in parallel.
-enum TestDatabase: String, CaseIterable, Sendable, CustomTestStringConvertible {
+public enum TestDatabase: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case sqlite
     case postgres
 
-    static var postgresURL: String? {
+    public static var postgresURL: String? {
         guard let url = ProcessInfo.processInfo.environment["TEST_POSTGRES_URL"], !url.isEmpty else { return nil }
         return url
     }
 
     /// SQLite, plus PostgreSQL when configured. With `TEST_DATABASE=postgres` only PostgreSQL (the CI's second pass).
-    static var enabled: [TestDatabase] {
+    public static var enabled: [TestDatabase] {
         let only = ProcessInfo.processInfo.environment["TEST_DATABASE"]
         if only == "postgres" { return postgresURL == nil ? [] : [.postgres] }
         return postgresURL == nil ? [.sqlite] : [.sqlite, .postgres]
     }
 
     /// A fresh, isolated target.
-    func makeTarget(directory: String) -> DatabaseSetup.Target {
+    public func makeTarget(directory: String) -> DatabaseSetup.Target {
         switch self {
         case .sqlite:
             return .sqliteFile(path: directory + "/test.sqlite")
@@ -30,7 +33,6 @@ enum TestDatabase: String, CaseIterable, Sendable, CustomTestStringConvertible {
         }
     }
 
-    var testDescription: String { rawValue }
+    public var testDescription: String { rawValue }
 }
 
-import Testing

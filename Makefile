@@ -1,0 +1,25 @@
+# StockCart developer commands. The real work lives in scripts/ so CI and humans run the same thing.
+SWIFT ?= swift
+ARGS  ?=
+
+.PHONY: help build run test bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
+
+build: ## debug build of the stockcart server
+	$(SWIFT) build --product stockcart
+
+run: build ## build, then serve on http://127.0.0.1:8080 (SQLite in ./data, simulated feed, paper broker); ARGS="--port 9000"
+	$(SWIFT) run stockcart serve $(ARGS)
+
+test: ## the full test suite (same as CI): scripts/test.sh
+	bash scripts/test.sh
+
+bench: ## release build of the rule-book micro-benchmark, then run it
+	$(SWIFT) build -c release --product rulebook-bench
+	.build/release/rulebook-bench $(ARGS)
+
+clean: ## remove build products and test caches (keeps ./data, your local database)
+	$(SWIFT) package clean
+	rm -rf tests/output .pytest_cache tests/process/__pycache__ tests/process/.pytest_cache
