@@ -45,20 +45,25 @@ public struct RuleBook: Sendable {
         case inside
     }
 
+    /// Storage for one rule. Heaps refer to rules by slot number, not by id: the hot path indexes an array instead
+    /// of hashing a UUID. A freed slot is reused; the book-wide epoch keeps old heap entries from matching it.
     private struct Slot {
         var entry: Entry
         var state: State
         var epoch: UInt64
+        var live: Bool
     }
 
-    private var slots: [RuleID: Slot] = [:]
-    private var pending: [RuleID] = []
+    private var slots: [Slot] = []
+    private var freeSlots: [Int32] = []
+    private var index: [RuleID: Int32] = [:]
+    private var pending: [Int32] = []
     private var armedAbove = BinaryHeap<HeapItem>(order: .ascending)
     private var armedBelow = BinaryHeap<HeapItem>(order: .descending)
     private var insideByMax = BinaryHeap<HeapItem>(order: .ascending)
     private var insideByMin = BinaryHeap<HeapItem>(order: .descending)
     private var staleEntries = 0
-    /// Book-wide counter, so an entry pushed for an earlier incarnation of a re-added rule can never look current.
+    /// Book-wide counter, so an entry pushed for an earlier occupant of a slot can never look current.
     private var nextEpoch: UInt64 = 0
 
     /// The last price the book has seen, nil before the first.
@@ -67,28 +72,38 @@ public struct RuleBook: Sendable {
     public init() {}
 
     /// Number of rules in the book (pending, armed and inside).
-    public var count: Int { slots.count }
-    public var isEmpty: Bool { slots.isEmpty }
+    public var count: Int { index.count }
+    public var isEmpty: Bool { index.isEmpty }
 
-    public func state(of id: RuleID) -> State? { slots[id]?.state }
-    public func contains(_ id: RuleID) -> Bool { slots[id] != nil }
+    public func state(of id: RuleID) -> State? { index[id].map { slots[Int($0)].state } }
+    public func contains(_ id: RuleID) -> Bool { index[id] != nil }
 
     /// Adds or replaces a rule. `armed: false` is for a `rearm` rule restored after it fired, which must see the price
     /// outside its range before it can fire again. The rule is evaluated against the next price.
     public mutating func upsert(_ entry: Entry, armed: Bool = true) {
-        if slots[entry.id] != nil { remove(entry.id) }
-        slots[entry.id] = Slot(entry: entry, state: .pending(armed: armed), epoch: takeEpoch())
-        pending.append(entry.id)
+        if index[entry.id] != nil { remove(entry.id) }
+        let slot = Slot(entry: entry, state: .pending(armed: armed), epoch: takeEpoch(), live: true)
+        let handle: Int32
+        if let reused = freeSlots.popLast() {
+            handle = reused
+            slots[Int(handle)] = slot
+        } else {
+            handle = Int32(slots.count)
+            slots.append(slot)
+        }
+        index[entry.id] = handle
+        pending.append(handle)
     }
 
     /// Removes a rule; a no-op for an unknown id.
     public mutating func remove(_ id: RuleID) {
-        guard let slot = slots.removeValue(forKey: id) else { return }
-        switch slot.state {
-        case .pending: pending.removeAll { $0 == id }
+        guard let handle = index.removeValue(forKey: id) else { return }
+        switch slots[Int(handle)].state {
+        case .pending: pending.removeAll { $0 == handle }
         case .armed: staleEntries += 1
         case .inside: staleEntries += 2
         }
+        release(handle)
         compactIfNeeded()
     }
 
@@ -98,9 +113,9 @@ public struct RuleBook: Sendable {
         var fired: [Firing] = []
         if let previous = lastPrice, previous != price {
             if price > previous {
-                moveUp(to: price, fired: &fired)
+                moveUp(to: price.paise, fired: &fired)
             } else {
-                moveDown(to: price, fired: &fired)
+                moveDown(to: price.paise, fired: &fired)
             }
         }
         lastPrice = price
@@ -119,94 +134,99 @@ public struct RuleBook: Sendable {
 
     // MARK: - movement
 
-    private mutating func moveUp(to price: Money, fired: inout [Firing]) {
+    private mutating func moveUp(to price: Int64, fired: inout [Firing]) {
         // Inside rules whose max is now below the price have been left: re-arm them below.
         while let top = insideByMax.peek, top.key < price {
             insideByMax.pop()
             guard isCurrent(top, state: .inside) else { continue }
             staleEntries += 1 // its twin in insideByMin
-            rearm(top.id, below: true)
+            arm(top.slot, below: true)
         }
         // Armed rules above whose min the price reached or passed have been entered.
         while let top = armedAbove.peek, top.key <= price {
             armedAbove.pop()
             guard isCurrent(top, state: .armed) else { continue }
-            fire(top.id, at: price, fired: &fired)
+            fire(top.slot, at: Money(paise: price), fired: &fired)
         }
     }
 
-    private mutating func moveDown(to price: Money, fired: inout [Firing]) {
+    private mutating func moveDown(to price: Int64, fired: inout [Firing]) {
         while let top = insideByMin.peek, top.key > price {
             insideByMin.pop()
             guard isCurrent(top, state: .inside) else { continue }
             staleEntries += 1 // its twin in insideByMax
-            rearm(top.id, below: false)
+            arm(top.slot, below: false)
         }
         while let top = armedBelow.peek, top.key >= price {
             armedBelow.pop()
             guard isCurrent(top, state: .armed) else { continue }
-            fire(top.id, at: price, fired: &fired)
+            fire(top.slot, at: Money(paise: price), fired: &fired)
         }
     }
 
     private mutating func placePending(at price: Money, fired: inout [Firing]) {
         let placing = pending
         pending.removeAll(keepingCapacity: true)
-        for id in placing {
-            guard let slot = slots[id], case .pending(let armed) = slot.state else { continue }
+        for handle in placing {
+            let slot = slots[Int(handle)]
+            guard slot.live, case .pending(let armed) = slot.state else { continue }
             let range = slot.entry.range
             if range.contains(price) {
                 if armed {
-                    fire(id, at: price, fired: &fired)
+                    fire(handle, at: price, fired: &fired)
                 } else {
-                    enterInside(id)
+                    enterInside(handle)
                 }
             } else {
-                arm(id, below: range.max < price)
+                arm(handle, below: range.max < price)
             }
         }
     }
 
     // MARK: - state changes
 
-    private mutating func fire(_ id: RuleID, at price: Money, fired: inout [Firing]) {
-        guard let slot = slots[id] else { return }
-        let remains = slot.entry.mode == .rearm
-        fired.append(Firing(entry: slot.entry, price: price, remains: remains))
+    private mutating func fire(_ handle: Int32, at price: Money, fired: inout [Firing]) {
+        let entry = slots[Int(handle)].entry
+        let remains = entry.mode == .rearm
+        fired.append(Firing(entry: entry, price: price, remains: remains))
         guard remains else {
-            slots[id] = nil
+            index[entry.id] = nil
+            release(handle)
             return
         }
-        let range = slot.entry.range
-        if range.contains(price) {
-            enterInside(id)
+        if entry.range.contains(price) {
+            enterInside(handle)
         } else {
             // The price jumped through the whole range in one move: it has entered and left, so re-arm at once.
-            arm(id, below: range.max < price)
+            arm(handle, below: entry.range.max < price)
         }
     }
 
-    private mutating func rearm(_ id: RuleID, below: Bool) { arm(id, below: below) }
-
-    private mutating func arm(_ id: RuleID, below: Bool) {
-        guard var slot = slots[id] else { return }
-        slot.epoch = takeEpoch()
-        slot.state = .armed
-        slots[id] = slot
+    private mutating func arm(_ handle: Int32, below: Bool) {
+        let epoch = takeEpoch()
+        slots[Int(handle)].epoch = epoch
+        slots[Int(handle)].state = .armed
+        let range = slots[Int(handle)].entry.range
         if below {
-            armedBelow.push(HeapItem(key: slot.entry.range.max, id: id, epoch: slot.epoch))
+            armedBelow.push(HeapItem(key: range.max.paise, slot: handle, epoch: epoch))
         } else {
-            armedAbove.push(HeapItem(key: slot.entry.range.min, id: id, epoch: slot.epoch))
+            armedAbove.push(HeapItem(key: range.min.paise, slot: handle, epoch: epoch))
         }
     }
 
-    private mutating func enterInside(_ id: RuleID) {
-        guard var slot = slots[id] else { return }
-        slot.epoch = takeEpoch()
-        slot.state = .inside
-        slots[id] = slot
-        insideByMax.push(HeapItem(key: slot.entry.range.max, id: id, epoch: slot.epoch))
-        insideByMin.push(HeapItem(key: slot.entry.range.min, id: id, epoch: slot.epoch))
+    private mutating func enterInside(_ handle: Int32) {
+        let epoch = takeEpoch()
+        slots[Int(handle)].epoch = epoch
+        slots[Int(handle)].state = .inside
+        let range = slots[Int(handle)].entry.range
+        insideByMax.push(HeapItem(key: range.max.paise, slot: handle, epoch: epoch))
+        insideByMin.push(HeapItem(key: range.min.paise, slot: handle, epoch: epoch))
+    }
+
+    private mutating func release(_ handle: Int32) {
+        slots[Int(handle)].live = false
+        slots[Int(handle)].epoch = takeEpoch()
+        freeSlots.append(handle)
     }
 
     private mutating func takeEpoch() -> UInt64 {
@@ -218,16 +238,17 @@ public struct RuleBook: Sendable {
         Self.isCurrent(item, state: state, in: slots)
     }
 
-    private static func isCurrent(_ item: HeapItem, state: State, in slots: [RuleID: Slot]) -> Bool {
-        guard let slot = slots[item.id] else { return false }
-        return slot.epoch == item.epoch && slot.state == state
+    @inline(__always)
+    private static func isCurrent(_ item: HeapItem, state: State, in slots: [Slot]) -> Bool {
+        let slot = slots[Int(item.slot)]
+        return slot.live && slot.epoch == item.epoch && slot.state == state
     }
 
     /// Rebuilds the heaps without stale entries once those outnumber the live rules (amortised O(1) per removal).
     private mutating func compactIfNeeded() {
-        guard staleEntries > 64, staleEntries > slots.count else { return }
+        guard staleEntries > 64, staleEntries > index.count else { return }
         // The filters read the slots while a heap (part of `self`) is being mutated, so they must not capture `self`:
-        // a local copy of the dictionary (copy-on-write, nothing is copied) avoids the overlapping access.
+        // a local copy of the array (copy-on-write, nothing is copied) avoids the overlapping access.
         let live = slots
         armedAbove.removeAll { !Self.isCurrent($0, state: .armed, in: live) }
         armedBelow.removeAll { !Self.isCurrent($0, state: .armed, in: live) }
@@ -237,11 +258,11 @@ public struct RuleBook: Sendable {
     }
 }
 
-/// A heap entry: the boundary price the heap is ordered on, and which rule at which epoch it stands for.
+/// A heap entry: the boundary price (paise) the heap is ordered on, and which slot at which epoch it stands for.
+/// 24 bytes, compared on one integer.
 struct HeapItem: Comparable, Sendable {
-    var key: Money
-    var id: RuleID
+    var key: Int64
+    var slot: Int32
     var epoch: UInt64
     static func < (lhs: HeapItem, rhs: HeapItem) -> Bool { lhs.key < rhs.key }
-    static func == (lhs: HeapItem, rhs: HeapItem) -> Bool { lhs.key == rhs.key && lhs.id == rhs.id && lhs.epoch == rhs.epoch }
 }
