@@ -2,7 +2,7 @@
 SWIFT ?= swift
 ARGS  ?=
 
-.PHONY: help build run test bench clean
+.PHONY: help build run test bench bench-rules bench-latency clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
@@ -16,9 +16,15 @@ run: build ## build, then serve on http://127.0.0.1:8080 (SQLite in ./data, simu
 test: ## the full test suite (same as CI): scripts/test.sh
 	bash scripts/test.sh
 
-bench: ## release build of the rule-book micro-benchmark, then run it
+bench: bench-rules bench-latency ## both benchmarks, release builds (figures: docs/benchmarks.md)
+
+bench-rules: ## rule book vs a naive per-rule check, 1,000,000 rules; ARGS="--profile stress"
 	$(SWIFT) build -c release --product rulebook-bench
 	.build/release/rulebook-bench $(ARGS)
+
+bench-latency: ## tick → database commit → WebSocket cart.added, through the real server on loopback
+	$(SWIFT) build -c release --product latency-bench
+	.build/release/latency-bench $(LATENCY_ARGS)
 
 clean: ## remove build products and test caches (keeps ./data, your local database)
 	$(SWIFT) package clean

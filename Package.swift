@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "stockcart", targets: ["stockcart"]),
         .executable(name: "rulebook-bench", targets: ["RuleBookBench"]),
+        .executable(name: "latency-bench", targets: ["LatencyBench"]),
     ],
     dependencies: [
         // MARK: - server
@@ -69,6 +70,12 @@ let package = Package(
         ),
         // Release-mode micro-benchmark of the rule book (`make bench`); depends on the pure core only.
         .executableTarget(name: "RuleBookBench", dependencies: ["TradingCore"], swiftSettings: strictSettings),
+        // Release-mode end-to-end latency benchmark (`make bench-latency`): tick → commit → WebSocket.
+        .executableTarget(
+            name: "LatencyBench",
+            dependencies: ["API", "MarketData", "Persistence", "TradingCore", .product(name: "Vapor", package: "vapor")],
+            swiftSettings: strictSettings
+        ),
 
         // Helpers shared by test targets only (never linked into the server).
         .target(name: "TestSupport", dependencies: ["Persistence"], path: "Sources/TestSupport"),

@@ -17,6 +17,7 @@ die() { printf '[setup-test-deps] ERROR: %s\n' "$*" >&2; exit 1; }
 APT_PACKAGES=(
     postgresql            # Debian 12: PostgreSQL 15 server + initdb/pg_ctl under /usr/lib/postgresql/15/bin
     postgresql-client     # psql, pg_isready
+    python3               # the process tests (pytest) and a helper in start-test-postgres.sh
     python3-pip           # pip for the Python test packages (only used when the python3 on PATH lacks pip)
     # --- browser tests (later issue): chromium chromium-driver ---
 )

@@ -17,6 +17,7 @@
 # Environment:
 #   STOCKCART_TEST_PG_DIR   cluster directory (default /tmp/stockcart-test-postgres)
 #   TEST_POSTGRES_PORT      preferred port (default 55432); if taken by something else, a free port is chosen
+#   (as root the directory must be reachable by the postgres user: keep it under /tmp, not under /root)
 set -euo pipefail
 
 PG_DIR=${STOCKCART_TEST_PG_DIR:-/tmp/stockcart-test-postgres}
@@ -28,7 +29,7 @@ RESET=0
 for arg in "$@"; do
     case "$arg" in
         --reset) RESET=1 ;;
-        -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
         *) echo "start-test-postgres: unknown option '$arg'" >&2; exit 2 ;;
     esac
 done
@@ -132,7 +133,8 @@ if ((!REUSED)); then
         rm -rf "$DATA"
     fi
     if [[ -f "$DATA/PG_VERSION" ]]; then
-        # Left over from an earlier run (stopped, or killed: pg_ctl clears a stale postmaster.pid itself).
+        # Left over from an earlier run (stopped, or killed and cleaned up above): reuse it unless the server
+        # version changed underneath.
         installed_major=$("$PG_BIN/postgres" --version | sed -E 's/.* ([0-9]+)(\.[0-9]+)?.*/\1/')
         if [[ "$(cat "$DATA/PG_VERSION")" != "$installed_major" ]]; then
             log "cluster in $DATA is from PostgreSQL $(cat "$DATA/PG_VERSION"), server is $installed_major: recreating"
@@ -158,6 +160,7 @@ if ((!REUSED)); then
 # ---- stockcart test cluster (scripts/start-test-postgres.sh) ----
 listen_addresses = '127.0.0.1'
 unix_socket_directories = '$SOCK'
+unix_socket_permissions = 0700
 max_connections = 300
 fsync = off
 synchronous_commit = off

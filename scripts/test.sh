@@ -16,7 +16,6 @@
 #   SWIFT_BUILD_JOBS            parallel compile jobs (default: swift's own, = cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROOT=$(pwd)
 # This run's PostgreSQL URL is kept in PG_URL and handed only to step 5; a caller's own TEST_POSTGRES_URL is ignored.
 unset TEST_POSTGRES_URL
 

@@ -33,11 +33,11 @@ struct Serve: AsyncParsableCommand {
         var config = try AppConfig.fromEnvironment()
         if let hostname { config.host = hostname }
         if let port { config.port = port }
-        let app = try await makeApplication(arguments: ["stockcart", "serve"], logLevel: config.logLevel)
+        let app = try await makeApplication(arguments: ["stockcart"], logLevel: config.logLevel)
         do {
             try await configure(app, config: config)
-            // Vapor's serve command binds HOST:PORT, installs the SIGTERM/SIGINT handlers and returns on a signal.
-            try await app.execute()
+            // Serves HOST:PORT until SIGTERM/SIGINT, closing WebSockets before the HTTP server stops.
+            try await ServerRunner.run(app)
         } catch {
             app.logger.critical("stockcart failed", metadata: ["error": "\(String(reflecting: error))"])
             try? await app.asyncShutdown()

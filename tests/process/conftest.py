@@ -153,6 +153,14 @@ class ServerProcess:
         if self.process is not None:
             self.process.wait(timeout=30)
 
+    def terminate_wait(self, timeout: float) -> int:
+        """Waits for a process already signalled; the exit code (fails if it does not exit in time)."""
+        try:
+            return self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"stockcart did not exit within {timeout:.0f}s\n"
+                                 f"--- server log ---\n{self.log()}") from None
+
     def terminate(self, timeout: float) -> int:
         """SIGTERM and wait; the exit code (fails if the process does not exit in time)."""
         assert self.running, f"server already exited with {self.process.returncode}\n{self.log()}"
@@ -294,6 +302,22 @@ class Socket:
                 return message
         seen = [m.get("type") for m in self.received[start:]]
         raise AssertionError(f"no {what} within {timeout:.0f}s; message types received meanwhile: {seen}")
+
+    def close_code(self, timeout: float) -> Optional[int]:
+        """Reads until the server's close frame and returns its code (1005 when it carries none), or None when the
+        connection ends without one (dropped) or nothing arrives within ``timeout``."""
+        deadline = time.monotonic() + timeout
+        try:
+            while (remaining := deadline - time.monotonic()) > 0:
+                self.ws.settimeout(max(remaining, 0.01))
+                opcode, data = self.ws.recv_data(control_frame=True)
+                if opcode == websocket.ABNF.OPCODE_CLOSE:
+                    return int.from_bytes(data[:2], "big") if len(data) >= 2 else 1005
+                if opcode == websocket.ABNF.OPCODE_TEXT:
+                    self.received.append(json.loads(data))
+        except (websocket.WebSocketException, OSError):
+            return None
+        return None
 
     def collect(self, duration: float) -> list[dict]:
         """Every message received during the next ``duration`` seconds."""

@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import MarketData
+import NIOWebSocket
 import Synchronization
 import TradingCore
 import Vapor
@@ -27,6 +28,11 @@ final class SocketHub: EngineEventSink, Sendable {
             return true
         }
         if removed { telemetry.openSockets.decrement(by: 1) }
+    }
+
+    /// Closes every open socket (at shutdown), telling clients why.
+    func closeAll(code: WebSocketErrorCode, reason: String) {
+        for connection in all { connection.close(code: code, reason: reason) }
     }
 
     var count: Int { connections.withLock { $0.values.reduce(0) { $0 + $1.count } } }

@@ -1,23 +1,25 @@
 /// The per-symbol matcher at the heart of the automation engine: given the next price of one symbol, it returns the
-/// rules whose state changes, in O(log n + k) for k such rules, and in O(1) when nothing changes.
+/// rules whose state changes, in O(k) for the k range bounds the price passed (O(1) when it passed none), plus
+/// O(log n) after rules were added.
 ///
 /// ## How it works
 /// A rule is *armed* (waiting for the price to enter its range) or *inside* (a `rearm` rule that fired and waits for
 /// the price to leave). The book keeps one invariant after every price it has seen: no armed rule contains the
 /// current price, and every inside rule does. So when the price moves up from `p0` to `p1`, exactly the armed rules
-/// with `p0 < min ≤ p1` have been entered (or jumped through), and exactly the inside rules with `max < p1` have been
-/// left; moving down is the mirror image. Four binary heaps answer those questions by popping from their top:
+/// with `p0 < min ≤ p1` have been entered (or jumped through), and exactly the inside rules with `p0 ≤ max < p1` have
+/// been left; moving down is the mirror image. Two ladders answer those questions: every placed rule's `min`, and
+/// its `max`, each kept sorted (`PriceLadder`). A move walks each ladder from the old price to the new one, and
+/// every bound it passes belongs to a rule that fires, leaves its range, or is skipped because it has left the
+/// book. A rule's state lives in an array beside the ladders, so a state change moves nothing: a rule enters the
+/// ladders when it is placed and stays there until it leaves the book. Each ladder remembers where the last walk
+/// stopped, so the next walk starts there without a search.
 ///
-/// - `armedAbove`: armed rules above the price, a min-heap on `min`;
-/// - `armedBelow`: armed rules below the price, a max-heap on `max`;
-/// - `insideByMax` / `insideByMin`: inside rules, min-heap on `max` and max-heap on `min`.
-///
-/// Removal is lazy: each rule carries an epoch, every heap entry the epoch it was pushed with, and an entry whose
-/// epoch is no longer current is discarded when it reaches the top. Heaps are rebuilt when stale entries outnumber
-/// live ones, so memory stays proportional to the live rules.
+/// Removal is lazy: a removed (or fired `once`) rule's slot is marked free and its ladder entries are skipped. The
+/// slot is reused only after the ladders are rebuilt without those entries, which happens once such slots outnumber
+/// the live rules, so memory stays proportional to the live rules.
 ///
 /// A rule added to the book is *pending* until the next price: then it fires at once if that price is inside its
-/// range (so a rule created with the price already inside fires on the next tick), or joins the matching heap.
+/// range (so a rule created with the price already inside fires on the next tick), or joins the ladders.
 /// The book is a plain value with no clocks or I/O; the engine and the backtester drive it alike.
 public struct RuleBook: Sendable {
     /// What the book knows of one rule.
@@ -45,26 +47,29 @@ public struct RuleBook: Sendable {
         case inside
     }
 
-    /// Storage for one rule. Heaps refer to rules by slot number, not by id: the hot path indexes an array instead
-    /// of hashing a UUID. A freed slot is reused; the book-wide epoch keeps old heap entries from matching it.
-    private struct Slot {
-        var entry: Entry
-        var state: State
-        var epoch: UInt64
-        var live: Bool
+    /// A slot's state: free, or one of the public states. One byte per rule, beside the ladders.
+    private enum Phase: UInt8 {
+        case free
+        case pendingArmed
+        case pendingDisarmed
+        case armed
+        case inside
     }
 
-    private var slots: [Slot] = []
+    /// Rules live in numbered slots; the ladders refer to slots, so the hot path indexes arrays instead of hashing
+    /// a UUID. A slot whose rule left the book is not reused until the ladders no longer mention it.
+    private var entries: [Entry] = []
+    private var phases: [Phase] = []
+    /// Slots that no ladder mentions, ready for new rules.
     private var freeSlots: [Int32] = []
+    /// Slots whose rule left the book after it was placed: their ladder entries are still there, skipped.
+    private var retiredSlots: [Int32] = []
     private var index: [RuleID: Int32] = [:]
     private var pending: [Int32] = []
-    private var armedAbove = BinaryHeap<HeapItem>(order: .ascending)
-    private var armedBelow = BinaryHeap<HeapItem>(order: .descending)
-    private var insideByMax = BinaryHeap<HeapItem>(order: .ascending)
-    private var insideByMin = BinaryHeap<HeapItem>(order: .descending)
-    private var staleEntries = 0
-    /// Book-wide counter, so an entry pushed for an earlier occupant of a slot can never look current.
-    private var nextEpoch: UInt64 = 0
+    private var byMin = PriceLadder()
+    private var byMax = PriceLadder()
+    /// The slots fired by the current `apply`, in order; kept between calls for its capacity.
+    private var fired: [Int32] = []
 
     /// The last price the book has seen, nil before the first.
     public private(set) var lastPrice: Money?
@@ -75,53 +80,69 @@ public struct RuleBook: Sendable {
     public var count: Int { index.count }
     public var isEmpty: Bool { index.isEmpty }
 
-    public func state(of id: RuleID) -> State? { index[id].map { slots[Int($0)].state } }
+    public func state(of id: RuleID) -> State? {
+        guard let slot = index[id] else { return nil }
+        switch phases[Int(slot)] {
+        case .pendingArmed: return .pending(armed: true)
+        case .pendingDisarmed: return .pending(armed: false)
+        case .armed: return .armed
+        case .inside: return .inside
+        case .free: return nil
+        }
+    }
+
     public func contains(_ id: RuleID) -> Bool { index[id] != nil }
 
     /// Adds or replaces a rule. `armed: false` is for a `rearm` rule restored after it fired, which must see the price
     /// outside its range before it can fire again. The rule is evaluated against the next price.
     public mutating func upsert(_ entry: Entry, armed: Bool = true) {
-        if index[entry.id] != nil { remove(entry.id) }
-        let slot = Slot(entry: entry, state: .pending(armed: armed), epoch: takeEpoch(), live: true)
-        let handle: Int32
-        if let reused = freeSlots.popLast() {
-            handle = reused
-            slots[Int(handle)] = slot
-        } else {
-            handle = Int32(slots.count)
-            slots.append(slot)
+        if let replaced = index.removeValue(forKey: entry.id) {
+            retire(replaced)
+            compactIfNeeded()
         }
-        index[entry.id] = handle
-        pending.append(handle)
+        let phase: Phase = armed ? .pendingArmed : .pendingDisarmed
+        let slot: Int32
+        if let reused = freeSlots.popLast() {
+            slot = reused
+            entries[Int(slot)] = entry
+            phases[Int(slot)] = phase
+        } else {
+            slot = Int32(entries.count)
+            entries.append(entry)
+            phases.append(phase)
+        }
+        index[entry.id] = slot
+        pending.append(slot)
     }
 
     /// Removes a rule; a no-op for an unknown id.
     public mutating func remove(_ id: RuleID) {
-        guard let handle = index.removeValue(forKey: id) else { return }
-        switch slots[Int(handle)].state {
-        case .pending: pending.removeAll { $0 == handle }
-        case .armed: staleEntries += 1
-        case .inside: staleEntries += 2
-        }
-        release(handle)
+        guard let slot = index.removeValue(forKey: id) else { return }
+        retire(slot)
         compactIfNeeded()
     }
 
     /// Moves the book to `price` and returns the rules that fired, in the order the price reached them.
     /// `once` rules that fire leave the book; `rearm` rules stay, inside the range or re-armed if the price is past it.
     public mutating func apply(price: Money) -> [Firing] {
-        var fired: [Firing] = []
         if let previous = lastPrice, previous != price {
             if price > previous {
-                moveUp(to: price.paise, fired: &fired)
+                moveUp(from: previous.paise, to: price.paise)
             } else {
-                moveDown(to: price.paise, fired: &fired)
+                moveDown(from: previous.paise, to: price.paise)
             }
         }
         lastPrice = price
-        if !pending.isEmpty { placePending(at: price, fired: &fired) }
+        if !pending.isEmpty { placePending(at: price) }
+        guard !fired.isEmpty else { return [] }
+        let entries = self.entries
+        let firings = fired.map { slot in
+            let entry = entries[Int(slot)]
+            return Firing(entry: entry, price: price, remains: entry.mode == .rearm)
+        }
+        fired.removeAll(keepingCapacity: true)
         compactIfNeeded()
-        return fired
+        return firings
     }
 
     /// One rule that fired, and whether it stays in the book.
@@ -134,135 +155,110 @@ public struct RuleBook: Sendable {
 
     // MARK: - movement
 
-    private mutating func moveUp(to price: Int64, fired: inout [Firing]) {
-        // Inside rules whose max is now below the price have been left: re-arm them below.
-        while let top = insideByMax.peek, top.key < price {
-            insideByMax.pop()
-            guard isCurrent(top, state: .inside) else { continue }
-            staleEntries += 1 // its twin in insideByMin
-            arm(top.slot, below: true)
+    private mutating func moveUp(from previous: Int64, to price: Int64) {
+        // Inside rules whose max the price passed (p0 ≤ max < p1) have been left: armed again, below the price.
+        // The walks run on copies of the ladders (the same storage, nothing is copied): they must not hold an access
+        // to `self` while the visits change the phases.
+        let maxima = byMax
+        let maxStart = maxima.cursor ?? maxima.position(of: previous, strictlyAbove: false)
+        byMax.cursor = maxima.ascending(from: maxStart, to: price, inclusive: false) { slot in
+            if phases[Int(slot)] == .inside { phases[Int(slot)] = .armed }
         }
-        // Armed rules above whose min the price reached or passed have been entered.
-        while let top = armedAbove.peek, top.key <= price {
-            armedAbove.pop()
-            guard isCurrent(top, state: .armed) else { continue }
-            fire(top.slot, at: Money(paise: price), fired: &fired)
-        }
-    }
-
-    private mutating func moveDown(to price: Int64, fired: inout [Firing]) {
-        while let top = insideByMin.peek, top.key > price {
-            insideByMin.pop()
-            guard isCurrent(top, state: .inside) else { continue }
-            staleEntries += 1 // its twin in insideByMax
-            arm(top.slot, below: false)
-        }
-        while let top = armedBelow.peek, top.key >= price {
-            armedBelow.pop()
-            guard isCurrent(top, state: .armed) else { continue }
-            fire(top.slot, at: Money(paise: price), fired: &fired)
+        // Armed rules whose min the price reached or passed (p0 < min ≤ p1) have been entered, lowest min first.
+        let minima = byMin
+        let minStart = minima.cursor ?? minima.position(of: previous, strictlyAbove: true)
+        byMin.cursor = minima.ascending(from: minStart, to: price, inclusive: true) { slot in
+            if phases[Int(slot)] == .armed { fire(slot, at: price) }
         }
     }
 
-    private mutating func placePending(at price: Money, fired: inout [Firing]) {
-        let placing = pending
-        pending.removeAll(keepingCapacity: true)
-        for handle in placing {
-            let slot = slots[Int(handle)]
-            guard slot.live, case .pending(let armed) = slot.state else { continue }
-            let range = slot.entry.range
-            if range.contains(price) {
-                if armed {
-                    fire(handle, at: price, fired: &fired)
-                } else {
-                    enterInside(handle)
+    private mutating func moveDown(from previous: Int64, to price: Int64) {
+        // Inside rules whose min the price passed (p1 < min ≤ p0): left, armed again above the price.
+        let minima = byMin
+        let minStart = minima.cursor ?? minima.position(of: previous, strictlyAbove: true)
+        byMin.cursor = minima.descending(from: minStart, to: price, inclusive: false) { slot in
+            if phases[Int(slot)] == .inside { phases[Int(slot)] = .armed }
+        }
+        // Armed rules whose max the price reached or passed (p1 ≤ max < p0): entered, highest max first.
+        let maxima = byMax
+        let maxStart = maxima.cursor ?? maxima.position(of: previous, strictlyAbove: false)
+        byMax.cursor = maxima.descending(from: maxStart, to: price, inclusive: true) { slot in
+            if phases[Int(slot)] == .armed { fire(slot, at: price) }
+        }
+    }
+
+    private mutating func placePending(at price: Money) {
+        var placing: [Int32] = []
+        swap(&placing, &pending)
+        for slot in placing {
+            let phase = phases[Int(slot)]
+            guard phase == .pendingArmed || phase == .pendingDisarmed else { continue }
+            let entry = entries[Int(slot)]
+            if entry.range.contains(price) {
+                if phase == .pendingArmed {
+                    fired.append(slot)
+                    if entry.mode == .once {
+                        // It never joined the ladders, so the slot is free at once.
+                        index[entry.id] = nil
+                        phases[Int(slot)] = .free
+                        freeSlots.append(slot)
+                        continue
+                    }
                 }
+                phases[Int(slot)] = .inside
             } else {
-                arm(handle, below: range.max < price)
+                phases[Int(slot)] = .armed
             }
+            byMin.insert(key: entry.range.min.paise, slot: slot)
+            byMax.insert(key: entry.range.max.paise, slot: slot)
         }
+        // Nothing adds rules during `apply`, so `pending` is still empty: give it back its storage.
+        placing.removeAll(keepingCapacity: true)
+        pending = placing
     }
 
     // MARK: - state changes
 
-    private mutating func fire(_ handle: Int32, at price: Money, fired: inout [Firing]) {
-        let entry = slots[Int(handle)].entry
-        let remains = entry.mode == .rearm
-        fired.append(Firing(entry: entry, price: price, remains: remains))
-        guard remains else {
-            index[entry.id] = nil
-            release(handle)
-            return
-        }
-        if entry.range.contains(price) {
-            enterInside(handle)
-        } else {
-            // The price jumped through the whole range in one move: it has entered and left, so re-arm at once.
-            arm(handle, below: entry.range.max < price)
-        }
-    }
-
-    private mutating func arm(_ handle: Int32, below: Bool) {
-        let epoch = takeEpoch()
-        slots[Int(handle)].epoch = epoch
-        slots[Int(handle)].state = .armed
-        let range = slots[Int(handle)].entry.range
-        if below {
-            armedBelow.push(HeapItem(key: range.max.paise, slot: handle, epoch: epoch))
-        } else {
-            armedAbove.push(HeapItem(key: range.min.paise, slot: handle, epoch: epoch))
-        }
-    }
-
-    private mutating func enterInside(_ handle: Int32) {
-        let epoch = takeEpoch()
-        slots[Int(handle)].epoch = epoch
-        slots[Int(handle)].state = .inside
-        let range = slots[Int(handle)].entry.range
-        insideByMax.push(HeapItem(key: range.max.paise, slot: handle, epoch: epoch))
-        insideByMin.push(HeapItem(key: range.min.paise, slot: handle, epoch: epoch))
-    }
-
-    private mutating func release(_ handle: Int32) {
-        slots[Int(handle)].live = false
-        slots[Int(handle)].epoch = takeEpoch()
-        freeSlots.append(handle)
-    }
-
-    private mutating func takeEpoch() -> UInt64 {
-        nextEpoch &+= 1
-        return nextEpoch
-    }
-
-    private func isCurrent(_ item: HeapItem, state: State) -> Bool {
-        Self.isCurrent(item, state: state, in: slots)
-    }
-
+    /// An armed rule in the ladders fires at `price`.
     @inline(__always)
-    private static func isCurrent(_ item: HeapItem, state: State, in slots: [Slot]) -> Bool {
-        let slot = slots[Int(item.slot)]
-        return slot.live && slot.epoch == item.epoch && slot.state == state
+    private mutating func fire(_ slot: Int32, at price: Int64) {
+        fired.append(slot)
+        let entry = entries[Int(slot)]
+        if entry.mode == .once {
+            index[entry.id] = nil
+            phases[Int(slot)] = .free
+            retiredSlots.append(slot)
+        } else {
+            // Inside if the price is in the range; re-armed at once if it jumped through the whole range in one move.
+            phases[Int(slot)] = entry.range.max.paise >= price && entry.range.min.paise <= price ? .inside : .armed
+        }
     }
 
-    /// Rebuilds the heaps without stale entries once those outnumber the live rules (amortised O(1) per removal).
+    /// Takes a rule out of its slot (already out of `index`).
+    private mutating func retire(_ slot: Int32) {
+        switch phases[Int(slot)] {
+        case .pendingArmed, .pendingDisarmed:
+            // Not in the ladders yet.
+            pending.removeAll { $0 == slot }
+            phases[Int(slot)] = .free
+            freeSlots.append(slot)
+        case .armed, .inside:
+            phases[Int(slot)] = .free
+            retiredSlots.append(slot)
+        case .free:
+            assertionFailure("retiring a free slot")
+        }
+    }
+
+    /// Rebuilds the ladders without retired slots once those outnumber the live rules (amortised O(1) per removal).
     private mutating func compactIfNeeded() {
-        guard staleEntries > 64, staleEntries > index.count else { return }
-        // The filters read the slots while a heap (part of `self`) is being mutated, so they must not capture `self`:
-        // a local copy of the array (copy-on-write, nothing is copied) avoids the overlapping access.
-        let live = slots
-        armedAbove.removeAll { !Self.isCurrent($0, state: .armed, in: live) }
-        armedBelow.removeAll { !Self.isCurrent($0, state: .armed, in: live) }
-        insideByMax.removeAll { !Self.isCurrent($0, state: .inside, in: live) }
-        insideByMin.removeAll { !Self.isCurrent($0, state: .inside, in: live) }
-        staleEntries = 0
+        guard retiredSlots.count > 32, retiredSlots.count > index.count else { return }
+        // The filter reads the phases while a ladder (part of `self`) is being rebuilt, so it must not capture
+        // `self`: a local copy of the array (copy-on-write, nothing is copied) avoids the overlapping access.
+        let phases = self.phases
+        byMin.rebuild { phases[Int($0)] != .free }
+        byMax.rebuild { phases[Int($0)] != .free }
+        freeSlots.append(contentsOf: retiredSlots)
+        retiredSlots.removeAll(keepingCapacity: true)
     }
-}
-
-/// A heap entry: the boundary price (paise) the heap is ordered on, and which slot at which epoch it stands for.
-/// 24 bytes, compared on one integer.
-struct HeapItem: Comparable, Sendable {
-    var key: Int64
-    var slot: Int32
-    var epoch: UInt64
-    static func < (lhs: HeapItem, rhs: HeapItem) -> Bool { lhs.key < rhs.key }
 }

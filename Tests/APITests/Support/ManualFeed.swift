@@ -1,24 +1,14 @@
 import Foundation
-import Synchronization
+import MarketData
 import TradingCore
 
-/// A feed the test drives tick by tick (the engine consumes it like any live feed).
-final class ManualFeed: QuoteFeed {
-    let name = "manual"
-    private let stream: AsyncStream<Tick>
-    private let input: AsyncStream<Tick>.Continuation
+/// The feed API tests drive tick by tick.
+typealias ManualFeed = PushFeed
 
-    init() {
-        (stream, input) = AsyncStream.makeStream(of: Tick.self)
-    }
-
-    func ticks() -> AsyncStream<Tick> { stream }
-
+extension PushFeed {
     /// Sends a tick stamped now (or at `time`).
     func push(_ symbol: Symbol, _ rupees: Double, time: Date = Date(), volume: Int64 = 100) {
         guard let price = Money(rupees: rupees) else { preconditionFailure("bad test price \(rupees)") }
-        input.yield(Tick(symbol: symbol, price: price, volume: volume, time: time))
+        push(Tick(symbol: symbol, price: price, volume: volume, time: time))
     }
-
-    func finish() { input.finish() }
 }
