@@ -59,10 +59,15 @@ struct OperationsTests {
                                    headers: ["Idempotency-Key": "audit"])
             _ = try await app.send(.POST, "/api/orders", token: token,
                                    json: ["symbol": "ITC", "side": "BUY", "type": "LIMIT", "quantity": 1, "limit_price": 1])
-            let rows = try await AuditStore(database: app.app.db).recent(userID: UUID(uuidString: id)!)
+            app.feed.push("ITC", 400) // fills the checkout's market order
+            let userID = try #require(UUID(uuidString: id))
+            #expect(try await eventually {
+                try await AuditStore(database: app.app.db).recent(userID: userID).contains { $0.action == "order.executed" }
+            })
+            let rows = try await AuditStore(database: app.app.db).recent(userID: userID)
             let actions = Set(rows.map(\.action))
             for action in ["user.register", "auth.login_failed", "auth.login", "rule.create", "rule.update",
-                           "rule.delete", "cart.checkout", "order.place"] {
+                           "rule.delete", "cart.checkout", "order.place", "order.executed"] {
                 #expect(actions.contains(action), "no audit row for \(action)")
             }
             #expect(rows.allSatisfy { !($0.detail ?? "").contains("long enough") }) // never a password

@@ -16,22 +16,25 @@ final class Telemetry: EngineObserver, Sendable {
     let rulesWatched: Gauge
     let droppedSocketMessages: Counter
 
+    /// `stockcart_<name>_<unit>`, with help text.
+    private static func named(_ name: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "stockcart", metricName: name, unitName: unit, helpText: help)
+    }
+
     init() {
-        ticks = registry.makeCounter(name: "stockcart_ticks_total", help: "Ticks received by the engine")
-        staleTicks = registry.makeCounter(name: "stockcart_stale_ticks_total",
-                                          help: "Ticks ignored by rules and broker because they were stale")
-        firings = registry.makeCounter(name: "stockcart_rule_firings_total", help: "Rule firings matched")
-        commitFailures = registry.makeCounter(name: "stockcart_commit_failures_total",
-                                              help: "Firings or executions that could not be saved after retries")
+        ticks = registry.makeCounter(descriptor: Self.named("ticks", "total", "Ticks received by the engine"))
+        staleTicks = registry.makeCounter(descriptor: Self.named(
+            "stale_ticks", "total", "Ticks ignored by rules and broker because they were stale"))
+        firings = registry.makeCounter(descriptor: Self.named("rule_firings", "total", "Rule firings matched"))
+        commitFailures = registry.makeCounter(descriptor: Self.named(
+            "commit_failures", "total", "Firings or executions that could not be saved after retries"))
         commitLatency = registry.makeValueHistogram(
-            name: "stockcart_firing_commit_seconds",
-            buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-            help: "From the tick that fired a rule to the firing being committed")
-        openSockets = registry.makeGauge(name: "stockcart_websocket_connections", help: "Open WebSocket connections")
-        rulesWatched = registry.makeGauge(name: "stockcart_rules_watched", help: "Rules in the engine's rule books")
-        droppedSocketMessages = registry.makeCounter(
-            name: "stockcart_websocket_dropped_messages_total",
-            help: "Price messages not sent to a client that was not keeping up")
+            descriptor: Self.named("firing_commit", "seconds", "From the tick that fired a rule to the firing being committed"),
+            buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5])
+        openSockets = registry.makeGauge(descriptor: Self.named("websocket", "connections", "Open WebSocket connections"))
+        rulesWatched = registry.makeGauge(descriptor: Self.named("rules", "watched", "Rules in the engine's rule books"))
+        droppedSocketMessages = registry.makeCounter(descriptor: Self.named(
+            "websocket_dropped_messages", "total", "Price messages not sent to a client that was not keeping up"))
     }
 
     func tickProcessed(stale: Bool) {
@@ -44,22 +47,20 @@ final class Telemetry: EngineObserver, Sendable {
     func commitFailed() { commitFailures.increment() }
 
     func orderSettled(_ status: OrderStatus) {
-        registry.makeCounter(name: "stockcart_orders_settled_total", labels: [("status", status.rawValue)],
-                             help: "Orders settled by the broker, by final status").increment()
+        registry.makeCounter(descriptor: Self.named("orders_settled", "total", "Orders settled, by final status"),
+                             labels: [("status", status.rawValue)]).increment()
     }
 
     func orderPlaced() {
-        registry.makeCounter(name: "stockcart_orders_placed_total", help: "Orders accepted").increment()
+        registry.makeCounter(descriptor: Self.named("orders_placed", "total", "Orders accepted")).increment()
     }
 
     func httpRequest(method: String, route: String, status: UInt, seconds: Double) {
-        registry.makeCounter(name: "stockcart_http_requests_total",
-                             labels: [("method", method), ("route", route), ("status", String(status))],
-                             help: "HTTP requests served").increment()
-        registry.makeValueHistogram(name: "stockcart_http_request_duration_seconds",
+        registry.makeCounter(descriptor: Self.named("http_requests", "total", "HTTP requests served"),
+                             labels: [("method", method), ("route", route), ("status", String(status))]).increment()
+        registry.makeValueHistogram(descriptor: Self.named("http_request_duration", "seconds", "HTTP request latency"),
                                     labels: [("method", method), ("route", route)],
-                                    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-                                    help: "HTTP request latency").record(seconds)
+                                    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]).record(seconds)
     }
 
     /// The exposition text for `GET /metrics`.

@@ -3,7 +3,7 @@ import Foundation
 import TradingCore
 
 /// Settles broker executions: in one transaction the order becomes EXECUTED (cash, holding and trade row updated
-/// through `Ledger`) or FAILED with the ledger's reason. An order that is no longer pending settles nothing.
+/// through `Ledger`) or FAILED with the ledger's reason, with an audit row either way. An order that is no longer pending settles nothing.
 public struct FluentExecutionRecorder: ExecutionRecorder {
     let database: any Database
     let charges: ChargeSchedule
@@ -46,6 +46,13 @@ public struct FluentExecutionRecorder: ExecutionRecorder {
             }
             row.apply(order)
             try await row.update(on: tx)
+            let detail = order.status == .executed
+                ? "\(order.side.rawValue) \(order.quantity) \(order.symbol) @\(execution.price.rupees)"
+                : (order.reason ?? "")
+            try await AuditLogModel(userID: order.owner.rawValue,
+                                    action: order.status == .executed ? "order.executed" : "order.failed",
+                                    entityID: order.id.description, detail: detail, ip: nil, requestID: nil,
+                                    createdAt: execution.time).create(on: tx)
             return order
         }
     }

@@ -19,19 +19,29 @@ struct PriceLadder: Sendable {
         var offset: Int
     }
 
+    /// A position and the keys on either side of it, so a caller can tell that a move passes no key without
+    /// touching the ladder's storage.
+    struct Cursor: Equatable, Sendable {
+        var position: Position
+        /// The key of the pair just after `position`, or `Int64.max` when there is none.
+        var above: Int64
+        /// The key of the pair just before `position`, or `Int64.min` when there is none.
+        var below: Int64
+    }
+
     static let blockCapacity = 128
     /// How full `rebuild` leaves each block, so the next insertions do not split at once.
     static let rebuildFill = 96
     private static let filler = Pair(key: 0, slot: -1)
 
+    /// Where the owner's last walk stopped; any insertion or rebuild clears it, because positions move. Declared
+    /// first so that it shares the owner's first cache line.
+    var cursor: Cursor?
     private var pairs: [Pair] = []
     private var counts: [Int32] = []
     private var order: [Int32] = []
     private var firstKeys: [Int64] = []
     private(set) var count = 0
-
-    /// Where the owner's last walk stopped; any insertion or rebuild clears it, because positions move.
-    var cursor: Position?
 
     init() {}
 
@@ -57,6 +67,27 @@ struct PriceLadder: Sendable {
             if strictlyAbove ? pairKey > key : pairKey >= key { highOffset = mid } else { lowOffset = mid + 1 }
         }
         return Position(block: block, offset: lowOffset)
+    }
+
+    /// `position` with the keys on either side of it.
+    func cursor(at position: Position) -> Cursor {
+        var above = Int64.max, below = Int64.min
+        var block = position.block, offset = position.offset
+        if block < order.count, offset == Int(counts[Int(order[block])]) {
+            block += 1
+            offset = 0
+        }
+        if block < order.count {
+            above = pairs[Int(order[block]) * Self.blockCapacity + offset].key
+        }
+        if offset > 0 {
+            below = pairs[Int(order[block]) * Self.blockCapacity + offset - 1].key
+        } else if block > 0 {
+            let previous = Int(order[block - 1])
+            let filled = Int(counts[previous])
+            if filled > 0 { below = pairs[previous * Self.blockCapacity + filled - 1].key }
+        }
+        return Cursor(position: position, above: above, below: below)
     }
 
     // MARK: - walking

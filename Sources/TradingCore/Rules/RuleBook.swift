@@ -47,13 +47,32 @@ public struct RuleBook: Sendable {
         case inside
     }
 
-    /// A slot's state: free, or one of the public states. One byte per rule, beside the ladders.
-    private enum Phase: UInt8 {
-        case free
-        case pendingArmed
-        case pendingDisarmed
-        case armed
-        case inside
+    /// A slot's state in one byte: free or one of the public states in the low bits, and whether the rule is a `once`
+    /// rule in the top bit, so a move decides everything from the ladders and this byte alone.
+    private struct Phase: Equatable {
+        private var raw: UInt8
+        private init(raw: UInt8) { self.raw = raw }
+
+        static let free = Phase(raw: 0)
+        static let pendingArmed = Phase(raw: 1)
+        static let pendingDisarmed = Phase(raw: 2)
+        static let armed = Phase(raw: 3)
+        static let inside = Phase(raw: 4)
+        /// Armed, and the move in progress has already passed its far bound: it fires on this move and stays armed.
+        /// Exists only between the two walks of one move.
+        static let passed = Phase(raw: 5)
+        private static let onceBit: UInt8 = 0x80
+
+        /// The phase of a rule just added in `mode`.
+        static func pending(armed: Bool, mode: RuleMode) -> Phase {
+            Phase(raw: (armed ? pendingArmed : pendingDisarmed).raw | (mode == .once ? onceBit : 0))
+        }
+
+        /// The state without the mode.
+        var state: Phase { Phase(raw: raw & ~Self.onceBit) }
+        var isOnce: Bool { raw & Self.onceBit != 0 }
+        /// `state` (a plain state such as `.armed`) for the same rule.
+        func with(_ state: Phase) -> Phase { Phase(raw: (raw & Self.onceBit) | state.raw) }
     }
 
     /// Rules live in numbered slots; the ladders refer to slots, so the hot path indexes arrays instead of hashing
@@ -82,12 +101,12 @@ public struct RuleBook: Sendable {
 
     public func state(of id: RuleID) -> State? {
         guard let slot = index[id] else { return nil }
-        switch phases[Int(slot)] {
+        switch phases[Int(slot)].state {
         case .pendingArmed: return .pending(armed: true)
         case .pendingDisarmed: return .pending(armed: false)
-        case .armed: return .armed
+        case .armed, .passed: return .armed
         case .inside: return .inside
-        case .free: return nil
+        default: return nil
         }
     }
 
@@ -100,7 +119,7 @@ public struct RuleBook: Sendable {
             retire(replaced)
             compactIfNeeded()
         }
-        let phase: Phase = armed ? .pendingArmed : .pendingDisarmed
+        let phase = Phase.pending(armed: armed, mode: entry.mode)
         let slot: Int32
         if let reused = freeSlots.popLast() {
             slot = reused
@@ -135,10 +154,14 @@ public struct RuleBook: Sendable {
         lastPrice = price
         if !pending.isEmpty { placePending(at: price) }
         guard !fired.isEmpty else { return [] }
-        let entries = self.entries
-        let firings = fired.map { slot in
+        // The entries are read here, once per firing, in a loop of independent loads; the moves never touch them.
+        var firings: [Firing] = []
+        firings.reserveCapacity(fired.count)
+        for slot in fired {
             let entry = entries[Int(slot)]
-            return Firing(entry: entry, price: price, remains: entry.mode == .rearm)
+            let remains = entry.mode == .rearm
+            if !remains { index[entry.id] = nil }
+            firings.append(Firing(entry: entry, price: price, remains: remains))
         }
         fired.removeAll(keepingCapacity: true)
         compactIfNeeded()
@@ -155,36 +178,79 @@ public struct RuleBook: Sendable {
 
     // MARK: - movement
 
+    // Each move walks both ladders from the old price to the new one. The walks run on copies of the ladders (the
+    // same storage: nothing is copied), so they hold no access to `self` while the visits change the phases.
+
     private mutating func moveUp(from previous: Int64, to price: Int64) {
-        // Inside rules whose max the price passed (p0 ≤ max < p1) have been left: armed again, below the price.
-        // The walks run on copies of the ladders (the same storage, nothing is copied): they must not hold an access
-        // to `self` while the visits change the phases.
-        let maxima = byMax
+        let maxima = byMax, minima = byMin
         let maxStart = maxima.cursor ?? maxima.position(of: previous, strictlyAbove: false)
-        byMax.cursor = maxima.ascending(from: maxStart, to: price, inclusive: false) { slot in
-            if phases[Int(slot)] == .inside { phases[Int(slot)] = .armed }
-        }
-        // Armed rules whose min the price reached or passed (p0 < min ≤ p1) have been entered, lowest min first.
-        let minima = byMin
         let minStart = minima.cursor ?? minima.position(of: previous, strictlyAbove: true)
-        byMin.cursor = minima.ascending(from: minStart, to: price, inclusive: true) { slot in
-            if phases[Int(slot)] == .armed { fire(slot, at: price) }
+        let ends = phases.withUnsafeMutableBufferPointer { phases in
+            // Rules whose max the price passed (p0 ≤ max < p1): an inside rule has left (armed again, below the
+            // price); an armed one lies wholly between p0 and p1, so the next walk fires it as jumped through.
+            let maxEnd = maxima.ascending(from: maxStart, to: price, inclusive: false) { slot in
+                let phase = phases[Int(slot)]
+                switch phase.state {
+                case .inside: phases[Int(slot)] = phase.with(.armed)
+                case .armed: phases[Int(slot)] = phase.with(.passed)
+                default: break
+                }
+            }
+            // Armed rules whose min the price reached or passed (p0 < min ≤ p1) have been entered, lowest min first.
+            let minEnd = minima.ascending(from: minStart, to: price, inclusive: true) { slot in
+                let phase = phases[Int(slot)]
+                switch phase.state {
+                case .armed: phases[Int(slot)] = Self.fire(slot, phase, next: .inside, fired: &fired, retired: &retiredSlots)
+                case .passed: phases[Int(slot)] = Self.fire(slot, phase, next: .armed, fired: &fired, retired: &retiredSlots)
+                default: break
+                }
+            }
+            return (maxEnd, minEnd)
         }
+        byMax.cursor = ends.0
+        byMin.cursor = ends.1
     }
 
     private mutating func moveDown(from previous: Int64, to price: Int64) {
-        // Inside rules whose min the price passed (p1 < min ≤ p0): left, armed again above the price.
-        let minima = byMin
-        let minStart = minima.cursor ?? minima.position(of: previous, strictlyAbove: true)
-        byMin.cursor = minima.descending(from: minStart, to: price, inclusive: false) { slot in
-            if phases[Int(slot)] == .inside { phases[Int(slot)] = .armed }
-        }
-        // Armed rules whose max the price reached or passed (p1 ≤ max < p0): entered, highest max first.
-        let maxima = byMax
+        let maxima = byMax, minima = byMin
         let maxStart = maxima.cursor ?? maxima.position(of: previous, strictlyAbove: false)
-        byMax.cursor = maxima.descending(from: maxStart, to: price, inclusive: true) { slot in
-            if phases[Int(slot)] == .armed { fire(slot, at: price) }
+        let minStart = minima.cursor ?? minima.position(of: previous, strictlyAbove: true)
+        let ends = phases.withUnsafeMutableBufferPointer { phases in
+            // Rules whose min the price passed (p1 < min ≤ p0): inside ones have left (armed again, above the
+            // price); armed ones lie wholly between p1 and p0 and fire as jumped through on the next walk.
+            let minEnd = minima.descending(from: minStart, to: price, inclusive: false) { slot in
+                let phase = phases[Int(slot)]
+                switch phase.state {
+                case .inside: phases[Int(slot)] = phase.with(.armed)
+                case .armed: phases[Int(slot)] = phase.with(.passed)
+                default: break
+                }
+            }
+            // Armed rules whose max the price reached or passed (p1 ≤ max < p0): entered, highest max first.
+            let maxEnd = maxima.descending(from: maxStart, to: price, inclusive: true) { slot in
+                let phase = phases[Int(slot)]
+                switch phase.state {
+                case .armed: phases[Int(slot)] = Self.fire(slot, phase, next: .inside, fired: &fired, retired: &retiredSlots)
+                case .passed: phases[Int(slot)] = Self.fire(slot, phase, next: .armed, fired: &fired, retired: &retiredSlots)
+                default: break
+                }
+            }
+            return (minEnd, maxEnd)
         }
+        byMin.cursor = ends.0
+        byMax.cursor = ends.1
+    }
+
+    /// Records a placed rule's firing and returns its new phase: free for a `once` rule (it leaves the book; its id
+    /// leaves the index when `apply` reads its entry), else `next` (inside, or armed when the move jumped through).
+    /// Static, with the two lists passed in: the walks call it while they hold the phases.
+    @inline(__always)
+    private static func fire(_ slot: Int32, _ phase: Phase, next: Phase, fired: inout [Int32],
+                             retired: inout [Int32]) -> Phase {
+        fired.append(slot)
+        guard phase.isOnce else { return phase.with(next) }
+        retired.append(slot)
+        return .free
     }
 
     private mutating func placePending(at price: Money) {
@@ -192,61 +258,43 @@ public struct RuleBook: Sendable {
         swap(&placing, &pending)
         for slot in placing {
             let phase = phases[Int(slot)]
-            guard phase == .pendingArmed || phase == .pendingDisarmed else { continue }
-            let entry = entries[Int(slot)]
-            if entry.range.contains(price) {
-                if phase == .pendingArmed {
+            let state = phase.state
+            guard state == .pendingArmed || state == .pendingDisarmed else { continue }
+            let range = entries[Int(slot)].range
+            if range.contains(price) {
+                if state == .pendingArmed {
                     fired.append(slot)
-                    if entry.mode == .once {
+                    if phase.isOnce {
                         // It never joined the ladders, so the slot is free at once.
-                        index[entry.id] = nil
                         phases[Int(slot)] = .free
                         freeSlots.append(slot)
                         continue
                     }
                 }
-                phases[Int(slot)] = .inside
+                phases[Int(slot)] = phase.with(.inside)
             } else {
-                phases[Int(slot)] = .armed
+                phases[Int(slot)] = phase.with(.armed)
             }
-            byMin.insert(key: entry.range.min.paise, slot: slot)
-            byMax.insert(key: entry.range.max.paise, slot: slot)
+            byMin.insert(key: range.min.paise, slot: slot)
+            byMax.insert(key: range.max.paise, slot: slot)
         }
         // Nothing adds rules during `apply`, so `pending` is still empty: give it back its storage.
         placing.removeAll(keepingCapacity: true)
         pending = placing
     }
 
-    // MARK: - state changes
-
-    /// An armed rule in the ladders fires at `price`.
-    @inline(__always)
-    private mutating func fire(_ slot: Int32, at price: Int64) {
-        fired.append(slot)
-        let entry = entries[Int(slot)]
-        if entry.mode == .once {
-            index[entry.id] = nil
-            phases[Int(slot)] = .free
-            retiredSlots.append(slot)
-        } else {
-            // Inside if the price is in the range; re-armed at once if it jumped through the whole range in one move.
-            phases[Int(slot)] = entry.range.max.paise >= price && entry.range.min.paise <= price ? .inside : .armed
-        }
-    }
+    // MARK: - removal
 
     /// Takes a rule out of its slot (already out of `index`).
     private mutating func retire(_ slot: Int32) {
-        switch phases[Int(slot)] {
-        case .pendingArmed, .pendingDisarmed:
+        let state = phases[Int(slot)].state
+        phases[Int(slot)] = .free
+        if state == .pendingArmed || state == .pendingDisarmed {
             // Not in the ladders yet.
             pending.removeAll { $0 == slot }
-            phases[Int(slot)] = .free
             freeSlots.append(slot)
-        case .armed, .inside:
-            phases[Int(slot)] = .free
+        } else {
             retiredSlots.append(slot)
-        case .free:
-            assertionFailure("retiring a free slot")
         }
     }
 
