@@ -307,6 +307,14 @@ func seconds(_ duration: Duration) -> Double {
     return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
 }
 
+/// CPU time used by this thread so far: next to the wall-clock time, it shows how much of a run other processes
+/// took (on a shared machine the wall-clock time, which all rates use, includes time spent waiting for a core).
+func threadCPUSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+}
+
 func grouped(_ value: Int) -> String {
     let digits = String(value.magnitude)
     var out = ""
@@ -504,6 +512,7 @@ func runInterest(_ books: inout [RuleBook], symbols: [UInt16], prices: [Int64], 
 
 say("running the whole market…")
 let runStart = clock.now
+let runCPUStart = threadCPUSeconds()
 let market: RunCounts
 switch profile {
 case .interest:
@@ -515,6 +524,7 @@ case .stress:
                        seed: options.seed)
 }
 let runTime = seconds(clock.now - runStart)
+let runCPU = threadCPUSeconds() - runCPUStart
 let rulesAtEnd = books.reduce(0) { $0 + $1.count }
 let marketRate = Double(options.ticks) / runTime
 let marketFiringsPerTick = Double(market.firings) / Double(options.ticks)
@@ -522,7 +532,7 @@ let marketFiringsPerTick = Double(market.firings) / Double(options.ticks)
 say("")
 say("1. whole market, profile \(profile.rawValue)")
 say("  ticks/s          \(rate(marketRate))  at \(fixed(marketFiringsPerTick, 2)) firings per tick")
-say("  ticks processed  \(grouped(options.ticks)) in \(fixed(runTime, 3)) s (\(fixed(runTime * 1e9 / Double(options.ticks), 0)) ns per tick\(market.firings > 0 ? ", ≈ \(fixed(runTime * 1e9 / Double(market.firings), 0)) ns per firing" : ""))")
+say("  ticks processed  \(grouped(options.ticks)) in \(fixed(runTime, 3)) s (CPU \(fixed(runCPU, 3)) s; \(fixed(runTime * 1e9 / Double(options.ticks), 0)) ns per tick\(market.firings > 0 ? ", ≈ \(fixed(runTime * 1e9 / Double(market.firings), 0)) ns per firing" : ""))")
 say("  firings          \(grouped(market.firings)): \(grouped(market.onceFirings)) once, \(grouped(market.firings - market.onceFirings)) rearm")
 switch profile {
 case .interest:
@@ -592,10 +602,12 @@ func runTopBook(_ book: inout RuleBook, ticks: [Int64], generations: inout [UInt
 }
 
 let bookStart = clock.now
+let bookCPUStart = threadCPUSeconds()
 let bookRun = runTopBook(&topBook, ticks: naiveTicks, generations: &topGenerations, every: newRuleEvery,
                          firstNewRule: naiveRules, seed: naiveSeed, oncePercent: oncePercent,
                          fingerprints: &bookPrint)
 let bookTime = seconds(clock.now - bookStart)
+let bookCPU = threadCPUSeconds() - bookCPUStart
 let topRulesAtEnd = topBook.count
 
 // The naive check: every rule of the symbol on every tick, with a per-rule state (pending / armed / inside, i.e.
@@ -739,9 +751,11 @@ func runNaive(_ rules: inout NaiveRules, ticks: [Int64], start: Int64, every: In
 
 let naiveRulesAtStart = naive.count
 let naiveStart = clock.now
+let naiveCPUStart = threadCPUSeconds()
 let naiveRun = runNaive(&naive, ticks: naiveTicks, start: naivePrice, every: newRuleEvery, firstNewRule: naiveRules,
                         seed: naiveSeed, oncePercent: oncePercent, fingerprints: &naivePrint)
 let naiveTime = seconds(clock.now - naiveStart)
+let naiveCPU = threadCPUSeconds() - naiveCPUStart
 let naiveRulesAtEnd = naive.count
 
 let bookRate = Double(options.naiveTicks) / bookTime
@@ -753,8 +767,8 @@ let agree = bookRun.firings == naiveRun.firings && bookRun.onceFirings == naiveR
 let topFiringsPerTick = Double(bookRun.firings) / Double(options.naiveTicks)
 
 say("2. top symbol, profile \(profile.rawValue): \(grouped(naiveRules)) rules at ₹\(fixed(Double(naivePrice) / 100)), the same \(grouped(options.naiveTicks)) ticks through both")
-say("  rule book        \(rate(bookRate)) ticks/s  at \(fixed(topFiringsPerTick, 2)) firings per tick  (\(fixed(bookTime, 3)) s, \(grouped(bookRun.firings)) firings)")
-say("  naive check      \(rate(naiveRate)) ticks/s  (\(fixed(naiveTime, 3)) s, \(grouped(naiveRun.firings)) firings, \(grouped(naiveRulesAtStart))–\(grouped(naiveRulesAtEnd)) rule checks per tick)")
+say("  rule book        \(rate(bookRate)) ticks/s  at \(fixed(topFiringsPerTick, 2)) firings per tick  (\(fixed(bookTime, 3)) s, CPU \(fixed(bookCPU, 3)) s, \(grouped(bookRun.firings)) firings)")
+say("  naive check      \(rate(naiveRate)) ticks/s  (\(fixed(naiveTime, 3)) s, CPU \(fixed(naiveCPU, 3)) s, \(grouped(naiveRun.firings)) firings, \(grouped(naiveRulesAtStart))–\(grouped(naiveRulesAtEnd)) rule checks per tick)")
 say("  speed-up         \(fixed(speedUp, 1))×")
 switch profile {
 case .interest:

@@ -3,12 +3,9 @@ import MarketData
 import TradingCore
 import Vapor
 
-/// A stock with its live quote.
-struct StockResponse: Content {
+/// A live quote as the API shows it; the `price` WebSocket message carries the same fields.
+struct QuoteResponse: Content {
     var symbol: String
-    var name: String
-    var sector: String
-    var exchange: String
     var ltp: Double
     var change: Double
     var changePercent: Double
@@ -19,11 +16,8 @@ struct StockResponse: Content {
     var volume: Int64
     var time: Date
 
-    init(stock: StockInfo, quote: Quote) {
-        symbol = stock.symbol.rawValue
-        name = stock.name
-        sector = stock.sector
-        exchange = "NSE"
+    init(_ quote: Quote) {
+        symbol = quote.symbol.rawValue
         ltp = quote.lastPrice.rupeesDouble
         change = quote.change.rupeesDouble
         changePercent = quote.changePercent
@@ -33,6 +27,39 @@ struct StockResponse: Content {
         previousClose = quote.previousClose.rupeesDouble
         volume = quote.volume
         time = quote.time
+    }
+}
+
+/// A stock with its live quote: the catalogue fields next to the quote's, in one flat object.
+struct StockResponse: Content {
+    var name: String
+    var sector: String
+    var exchange: String
+    var quote: QuoteResponse
+
+    init(stock: StockInfo, quote: Quote) {
+        name = stock.name
+        sector = stock.sector
+        exchange = "NSE"
+        self.quote = QuoteResponse(quote)
+    }
+
+    private enum CodingKeys: String, CodingKey { case name, sector, exchange }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decode(String.self, forKey: .name)
+        sector = try container.decode(String.self, forKey: .sector)
+        exchange = try container.decode(String.self, forKey: .exchange)
+        quote = try QuoteResponse(from: decoder)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try quote.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(sector, forKey: .sector)
+        try container.encode(exchange, forKey: .exchange)
     }
 }
 

@@ -4,30 +4,18 @@ import Vapor
 
 /// Server → client WebSocket messages. Every message has a `type`; the rest is snake_case JSON like the REST API.
 enum SocketMessage {
+    /// `{"type": "price", …the quote's fields…}`.
     struct Price: Encodable {
-        var type = "price"
-        var symbol: String
-        var ltp: Double
-        var change: Double
-        var changePercent: Double
-        var open: Double
-        var high: Double
-        var low: Double
-        var previousClose: Double
-        var volume: Int64
-        var time: Date
+        var quote: QuoteResponse
 
-        init(_ quote: Quote) {
-            symbol = quote.symbol.rawValue
-            ltp = quote.lastPrice.rupeesDouble
-            change = quote.change.rupeesDouble
-            changePercent = quote.changePercent
-            open = quote.open.rupeesDouble
-            high = quote.high.rupeesDouble
-            low = quote.low.rupeesDouble
-            previousClose = quote.previousClose.rupeesDouble
-            volume = quote.volume
-            time = quote.time
+        init(_ quote: Quote) { self.quote = QuoteResponse(quote) }
+
+        private enum CodingKeys: String, CodingKey { case type }
+
+        func encode(to encoder: any Encoder) throws {
+            try quote.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode("price", forKey: .type)
         }
     }
 

@@ -41,16 +41,9 @@ public struct Order: Hashable, Sendable {
                 throw ValidationError(field: "limit_price", reason: "limit_price must be greater than 0")
             }
         }
-        self.id = id
-        self.owner = owner
-        self.symbol = symbol
-        self.side = side
-        self.type = type
-        self.quantity = quantity
-        self.limitPrice = limitPrice
-        self.status = .pending
-        self.createdAt = createdAt
-        self.updatedAt = createdAt
+        self.init(restoring: id, owner: owner, symbol: symbol, side: side, type: type, quantity: quantity,
+                  limitPrice: limitPrice, status: .pending, fillPrice: nil, charges: nil, reason: nil,
+                  createdAt: createdAt, executedAt: nil, updatedAt: createdAt)
     }
 
     /// Restores an order exactly as stored (no validation; the store only holds orders that passed it).

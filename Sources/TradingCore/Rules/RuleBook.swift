@@ -75,23 +75,27 @@ public struct RuleBook: Sendable {
         func with(_ state: Phase) -> Phase { Phase(raw: (raw & Self.onceBit) | state.raw) }
     }
 
+    // Stored properties in the order a tick reads them: a tick that passes no bound touches only the first few,
+    // which sit together inside the book's own storage (e.g. an element of an array of books).
+
+    /// The last price the book has seen, nil before the first.
+    public private(set) var lastPrice: Money?
+    /// Whether `pending` holds any rule, kept here so a tick need not read the array to know.
+    private var hasPending = false
+    private var byMin = PriceLadder()
+    private var byMax = PriceLadder()
     /// Rules live in numbered slots; the ladders refer to slots, so the hot path indexes arrays instead of hashing
     /// a UUID. A slot whose rule left the book is not reused until the ladders no longer mention it.
-    private var entries: [Entry] = []
     private var phases: [Phase] = []
+    private var entries: [Entry] = []
+    /// The slots fired by the current `apply`, in order; kept between calls for its capacity.
+    private var fired: [Int32] = []
+    private var pending: [Int32] = []
     /// Slots that no ladder mentions, ready for new rules.
     private var freeSlots: [Int32] = []
     /// Slots whose rule left the book after it was placed: their ladder entries are still there, skipped.
     private var retiredSlots: [Int32] = []
     private var index: [RuleID: Int32] = [:]
-    private var pending: [Int32] = []
-    private var byMin = PriceLadder()
-    private var byMax = PriceLadder()
-    /// The slots fired by the current `apply`, in order; kept between calls for its capacity.
-    private var fired: [Int32] = []
-
-    /// The last price the book has seen, nil before the first.
-    public private(set) var lastPrice: Money?
 
     public init() {}
 
@@ -132,6 +136,7 @@ public struct RuleBook: Sendable {
         }
         index[entry.id] = slot
         pending.append(slot)
+        hasPending = true
     }
 
     /// Removes a rule; a no-op for an unknown id.
@@ -144,16 +149,17 @@ public struct RuleBook: Sendable {
     /// Moves the book to `price` and returns the rules that fired, in the order the price reached them.
     /// `once` rules that fire leave the book; `rearm` rules stay, inside the range or re-armed if the price is past it.
     public mutating func apply(price: Money) -> [Firing] {
+        var anyFired = false
         if let previous = lastPrice, previous != price {
             if price > previous {
-                moveUp(from: previous.paise, to: price.paise)
+                anyFired = moveUp(from: previous.paise, to: price.paise)
             } else {
-                moveDown(from: previous.paise, to: price.paise)
+                anyFired = moveDown(from: previous.paise, to: price.paise)
             }
         }
         lastPrice = price
-        if !pending.isEmpty { placePending(at: price) }
-        guard !fired.isEmpty else { return [] }
+        if hasPending, placePending(at: price) { anyFired = true }
+        guard anyFired else { return [] }
         // The entries are read here, once per firing, in a loop of independent loads; the moves never touch them.
         var firings: [Firing] = []
         firings.reserveCapacity(fired.count)
@@ -178,67 +184,97 @@ public struct RuleBook: Sendable {
 
     // MARK: - movement
 
-    // Each move walks both ladders from the old price to the new one. The walks run on copies of the ladders (the
-    // same storage: nothing is copied), so they hold no access to `self` while the visits change the phases.
-
-    private mutating func moveUp(from previous: Int64, to price: Int64) {
-        let maxima = byMax, minima = byMin
-        let maxStart = maxima.cursor ?? maxima.position(of: previous, strictlyAbove: false)
-        let minStart = minima.cursor ?? minima.position(of: previous, strictlyAbove: true)
-        let ends = phases.withUnsafeMutableBufferPointer { phases in
+    /// Moves up from `previous` to `price`; returns whether any rule fired.
+    private mutating func moveUp(from previous: Int64, to price: Int64) -> Bool {
+        let maxCursor = byMax.cursor ?? byMax.cursor(at: byMax.position(of: previous, strictlyAbove: false))
+        let minCursor = byMin.cursor ?? byMin.cursor(at: byMin.position(of: previous, strictlyAbove: true))
+        // Most moves pass no bound at all: the cursors say so without reading the ladders.
+        let passesMax = maxCursor.above < price
+        let passesMin = minCursor.above <= price
+        guard passesMax || passesMin else {
+            byMax.cursor = maxCursor
+            byMin.cursor = minCursor
+            return false
+        }
+        var firedCount = 0
+        phases.withUnsafeMutableBufferPointer { phases in
             // Rules whose max the price passed (p0 ≤ max < p1): an inside rule has left (armed again, below the
             // price); an armed one lies wholly between p0 and p1, so the next walk fires it as jumped through.
-            let maxEnd = maxima.ascending(from: maxStart, to: price, inclusive: false) { slot in
-                let phase = phases[Int(slot)]
-                switch phase.state {
-                case .inside: phases[Int(slot)] = phase.with(.armed)
-                case .armed: phases[Int(slot)] = phase.with(.passed)
-                default: break
+            if passesMax {
+                let end = byMax.ascending(from: maxCursor.position, to: price, inclusive: false) { slot in
+                    let phase = phases[Int(slot)]
+                    switch phase.state {
+                    case .inside: phases[Int(slot)] = phase.with(.armed)
+                    case .armed: phases[Int(slot)] = phase.with(.passed)
+                    default: break
+                    }
                 }
+                byMax.cursor = byMax.cursor(at: end)
+            } else {
+                byMax.cursor = maxCursor
             }
             // Armed rules whose min the price reached or passed (p0 < min ≤ p1) have been entered, lowest min first.
-            let minEnd = minima.ascending(from: minStart, to: price, inclusive: true) { slot in
-                let phase = phases[Int(slot)]
-                switch phase.state {
-                case .armed: phases[Int(slot)] = Self.fire(slot, phase, next: .inside, fired: &fired, retired: &retiredSlots)
-                case .passed: phases[Int(slot)] = Self.fire(slot, phase, next: .armed, fired: &fired, retired: &retiredSlots)
-                default: break
+            if passesMin {
+                let end = byMin.ascending(from: minCursor.position, to: price, inclusive: true) { slot in
+                    let phase = phases[Int(slot)]
+                    let state = phase.state
+                    guard state == .armed || state == .passed else { return }
+                    firedCount += 1
+                    phases[Int(slot)] = Self.fire(slot, phase, next: state == .armed ? .inside : .armed,
+                                                  fired: &fired, retired: &retiredSlots)
                 }
+                byMin.cursor = byMin.cursor(at: end)
+            } else {
+                byMin.cursor = minCursor
             }
-            return (maxEnd, minEnd)
         }
-        byMax.cursor = ends.0
-        byMin.cursor = ends.1
+        return firedCount > 0
     }
 
-    private mutating func moveDown(from previous: Int64, to price: Int64) {
-        let maxima = byMax, minima = byMin
-        let maxStart = maxima.cursor ?? maxima.position(of: previous, strictlyAbove: false)
-        let minStart = minima.cursor ?? minima.position(of: previous, strictlyAbove: true)
-        let ends = phases.withUnsafeMutableBufferPointer { phases in
+    /// Moves down from `previous` to `price`; returns whether any rule fired.
+    private mutating func moveDown(from previous: Int64, to price: Int64) -> Bool {
+        let maxCursor = byMax.cursor ?? byMax.cursor(at: byMax.position(of: previous, strictlyAbove: false))
+        let minCursor = byMin.cursor ?? byMin.cursor(at: byMin.position(of: previous, strictlyAbove: true))
+        let passesMin = minCursor.below > price
+        let passesMax = maxCursor.below >= price
+        guard passesMax || passesMin else {
+            byMax.cursor = maxCursor
+            byMin.cursor = minCursor
+            return false
+        }
+        var firedCount = 0
+        phases.withUnsafeMutableBufferPointer { phases in
             // Rules whose min the price passed (p1 < min ≤ p0): inside ones have left (armed again, above the
             // price); armed ones lie wholly between p1 and p0 and fire as jumped through on the next walk.
-            let minEnd = minima.descending(from: minStart, to: price, inclusive: false) { slot in
-                let phase = phases[Int(slot)]
-                switch phase.state {
-                case .inside: phases[Int(slot)] = phase.with(.armed)
-                case .armed: phases[Int(slot)] = phase.with(.passed)
-                default: break
+            if passesMin {
+                let end = byMin.descending(from: minCursor.position, to: price, inclusive: false) { slot in
+                    let phase = phases[Int(slot)]
+                    switch phase.state {
+                    case .inside: phases[Int(slot)] = phase.with(.armed)
+                    case .armed: phases[Int(slot)] = phase.with(.passed)
+                    default: break
+                    }
                 }
+                byMin.cursor = byMin.cursor(at: end)
+            } else {
+                byMin.cursor = minCursor
             }
             // Armed rules whose max the price reached or passed (p1 ≤ max < p0): entered, highest max first.
-            let maxEnd = maxima.descending(from: maxStart, to: price, inclusive: true) { slot in
-                let phase = phases[Int(slot)]
-                switch phase.state {
-                case .armed: phases[Int(slot)] = Self.fire(slot, phase, next: .inside, fired: &fired, retired: &retiredSlots)
-                case .passed: phases[Int(slot)] = Self.fire(slot, phase, next: .armed, fired: &fired, retired: &retiredSlots)
-                default: break
+            if passesMax {
+                let end = byMax.descending(from: maxCursor.position, to: price, inclusive: true) { slot in
+                    let phase = phases[Int(slot)]
+                    let state = phase.state
+                    guard state == .armed || state == .passed else { return }
+                    firedCount += 1
+                    phases[Int(slot)] = Self.fire(slot, phase, next: state == .armed ? .inside : .armed,
+                                                  fired: &fired, retired: &retiredSlots)
                 }
+                byMax.cursor = byMax.cursor(at: end)
+            } else {
+                byMax.cursor = maxCursor
             }
-            return (minEnd, maxEnd)
         }
-        byMin.cursor = ends.0
-        byMax.cursor = ends.1
+        return firedCount > 0
     }
 
     /// Records a placed rule's firing and returns its new phase: free for a `once` rule (it leaves the book; its id
@@ -253,9 +289,12 @@ public struct RuleBook: Sendable {
         return .free
     }
 
-    private mutating func placePending(at price: Money) {
+    /// Places the pending rules at `price`; returns whether any fired.
+    private mutating func placePending(at price: Money) -> Bool {
         var placing: [Int32] = []
         swap(&placing, &pending)
+        hasPending = false
+        var anyFired = false
         for slot in placing {
             let phase = phases[Int(slot)]
             let state = phase.state
@@ -264,6 +303,7 @@ public struct RuleBook: Sendable {
             if range.contains(price) {
                 if state == .pendingArmed {
                     fired.append(slot)
+                    anyFired = true
                     if phase.isOnce {
                         // It never joined the ladders, so the slot is free at once.
                         phases[Int(slot)] = .free
@@ -281,6 +321,7 @@ public struct RuleBook: Sendable {
         // Nothing adds rules during `apply`, so `pending` is still empty: give it back its storage.
         placing.removeAll(keepingCapacity: true)
         pending = placing
+        return anyFired
     }
 
     // MARK: - removal
@@ -292,6 +333,7 @@ public struct RuleBook: Sendable {
         if state == .pendingArmed || state == .pendingDisarmed {
             // Not in the ladders yet.
             pending.removeAll { $0 == slot }
+            hasPending = !pending.isEmpty
             freeSlots.append(slot)
         } else {
             retiredSlots.append(slot)
