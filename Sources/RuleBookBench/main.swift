@@ -7,19 +7,23 @@
 //      naive check of every rule on every tick (what a polling design does), with the speed-up, and a cross-check
 //      that both produce exactly the same firings.
 // Targets are printed next to the figures with PASS/FAIL; they are informational. The exit status is non-zero only
-// when the naive check and the rule book disagree (a correctness failure) or the arguments are bad.
+// when the naive check and the rule book disagree (a correctness failure) or the arguments are bad. All rates are
+// wall-clock; each timed section also prints the CPU time of the thread, which shows how much of it other processes
+// took on a shared machine.
 //
 // Workload profiles (`--profile`); both share the symbols, skew, prices, range distribution and tick model below:
 //   - interest (default), what users do: 90 % `once` rules (the API's default mode), 10 % `rearm`. A `once` rule
 //     that fires leaves the book for good. Users create new rules at a fixed rate, one per 200 ticks
 //     (`--new-rule-every N`): each for a symbol drawn with the rules' skew, with its mode drawn from the same mix and
 //     its range drawn around that symbol's current price (its book's last price) exactly as the initial rules were.
+//     The book's size is printed at the start and the end of each run, with its average (sampled at each new rule).
 //     Set-up places every rule on its symbol's first price; a `once` rule that fires there is re-drawn (same
 //     distribution, same start price) until none fires, because a live `once` rule never holds the current price
 //     (it would have fired). So the timed run starts with exactly `--rules` rules placed and none pending.
 //   - stress, a worst case for firing throughput: 70 % `rearm`, 30 % `once`, and every `once` rule that fires is
-//     re-added at once with a fresh range around the price that fired it (more than one new rule per tick, far
-//     more than users create). The first price re-adds the rules it fires once; those are placed on the next tick.
+//     re-added at once with a fresh range around the price that fired it, so the book stays at `--rules` (far more
+//     new rules than users create; the run prints how many). Set-up re-adds the `once` rules that fire on the first
+//     price in one round; those are placed on the next tick.
 //
 // Shared workload (also printed):
 //   - Rule ranges: min within ±5 % of the symbol's price, width 0.2 %–3 %, both on the ₹0.05 grid.
@@ -369,6 +373,7 @@ let oncePercent = profile.oncePercent
 let newRuleEvery = options.newRuleEvery
 
 say("RuleBookBench — TradingCore.RuleBook throughput (release build, one core)")
+say("parameters: --profile \(profile.rawValue) --rules \(options.rules) --ticks \(options.ticks) --naive-ticks \(options.naiveTicks)\(profile == .interest ? " --new-rule-every \(newRuleEvery)" : "") --seed \(options.seed)\(options.uniformSymbols ? " --uniform" : "")")
 say("")
 say("workload")
 switch profile {
@@ -435,7 +440,7 @@ let placeStart = clock.now
 let warmup = placeOnFirstPrice(&books, prices: startPrices, generations: &generations, seed: options.seed)
 let placeTime = seconds(clock.now - placeStart)
 let rulesAtStart = books.reduce(0) { $0 + $1.count }
-say("setup: \(grouped(totalRules)) rules added in \(fixed(buildTime)) s, placed on each symbol's first price in \(fixed(placeTime)) s (\(grouped(warmup.firings)) firings then; \(grouped(warmup.reAdded)) once rules re-drawn in \(warmup.rounds) round\(warmup.rounds == 1 ? "" : "s"))")
+say("setup: \(grouped(totalRules)) rules added in \(fixed(buildTime)) s, placed on each symbol's first price in \(fixed(placeTime)) s (\(grouped(warmup.firings)) firings then; \(grouped(warmup.reAdded)) once rules \(profile == .interest ? "re-drawn" : "re-added") in \(warmup.rounds) round\(warmup.rounds == 1 ? "" : "s"))")
 
 // The tick sequence.
 let generateStart = clock.now
@@ -461,6 +466,14 @@ struct RunCounts {
     var onceFirings = 0
     /// Rules created by users during the run (interest).
     var newRules = 0
+    /// The book's size, relative to the start, summed over samples taken as each new rule is created (interest):
+    /// rules created so far minus `once` rules fired so far.
+    var sizeChangeSum = 0
+
+    /// The average number of rules over the run, from the samples (`start` when there are none).
+    func averageRules(from start: Int) -> Int {
+        newRules == 0 ? start : start + sizeChangeSum / newRules
+    }
 }
 
 /// Stress: every fired `once` rule is re-added at once. Timed as a whole.
@@ -505,6 +518,7 @@ func runInterest(_ books: inout [RuleBook], symbols: [UInt16], prices: [Int64], 
             books[target].upsert(newRule(firstNewRule + counts.newRules, price: current, seed: seed,
                                          oncePercent: oncePercent))
             counts.newRules += 1
+            counts.sizeChangeSum += counts.newRules - counts.onceFirings
         }
     }
     return counts
@@ -540,7 +554,12 @@ case .interest:
 case .stress:
     say("  rule changes     \(grouped(market.onceFirings)) once rules re-added (\(fixed(Double(market.onceFirings) / Double(options.ticks), 2)) per tick)")
 }
-say("  rules in books   \(grouped(rulesAtStart)) at the start, \(grouped(rulesAtEnd)) at the end (\(fixed(Double(rulesAtEnd - rulesAtStart) * 100 / Double(rulesAtStart), 1)) %)")
+switch profile {
+case .interest:
+    say("  rules in books   \(grouped(rulesAtStart)) at the start, \(grouped(rulesAtEnd)) at the end (\(fixed(Double(rulesAtEnd - rulesAtStart) * 100 / Double(rulesAtStart), 1)) %), \(grouped(market.averageRules(from: rulesAtStart))) on average over the run")
+case .stress:
+    say("  rules in books   \(grouped(rulesAtStart)) at the start, \(grouped(rulesAtEnd)) at the end")
+}
 
 // MARK: - 2. naive check vs rule book on the top symbol
 
@@ -596,6 +615,7 @@ func runTopBook(_ book: inout RuleBook, ticks: [Int64], generations: inout [UInt
             countdown = every
             book.upsert(newRule(firstNewRule + counts.newRules, price: price, seed: seed, oncePercent: oncePercent))
             counts.newRules += 1
+            counts.sizeChangeSum += counts.newRules - counts.onceFirings
         }
     }
     return counts
@@ -772,7 +792,7 @@ say("  naive check      \(rate(naiveRate)) ticks/s  (\(fixed(naiveTime, 3)) s, C
 say("  speed-up         \(fixed(speedUp, 1))×")
 switch profile {
 case .interest:
-    say("  rule changes     \(grouped(bookRun.onceFirings)) once rules fired and left; \(grouped(bookRun.newRules)) new rules created (one per \(grouped(newRuleEvery)) ticks); rules \(grouped(topRulesAtStart)) at the start, \(grouped(topRulesAtEnd)) at the end")
+    say("  rule changes     \(grouped(bookRun.onceFirings)) once rules fired and left; \(grouped(bookRun.newRules)) new rules created (one per \(grouped(newRuleEvery)) ticks); rules \(grouped(topRulesAtStart)) at the start, \(grouped(topRulesAtEnd)) at the end, \(grouped(bookRun.averageRules(from: topRulesAtStart))) on average")
 case .stress:
     say("  rule changes     \(grouped(bookRun.onceFirings)) once rules re-added; rules \(grouped(topRulesAtStart)) at the start, \(grouped(topRulesAtEnd)) at the end")
 }

@@ -35,7 +35,7 @@ struct PriceLadder: Sendable {
     private static let filler = Pair(key: 0, slot: -1)
 
     /// Where the owner's last walk stopped; any insertion or rebuild clears it, because positions move. Declared
-    /// first so that it shares the owner's first cache line.
+    /// first, so that it lies next to the owner's other per-tick fields.
     var cursor: Cursor?
     private var pairs: [Pair] = []
     private var counts: [Int32] = []
@@ -88,6 +88,28 @@ struct PriceLadder: Sendable {
             if filled > 0 { below = pairs[previous * Self.blockCapacity + filled - 1].key }
         }
         return Cursor(position: position, above: above, below: below)
+    }
+
+    /// The cursor for `price` (kept from the last walk, or found and kept now): the place before the first key
+    /// at least `price` (`strictlyAbove: false`) or above it (`true`). Mutating only so that calling it on a
+    /// ladder stored in another value copies nothing.
+    mutating func cursor(for price: Int64, strictlyAbove: Bool) -> Cursor {
+        if let cursor { return cursor }
+        let found = cursor(at: position(of: price, strictlyAbove: strictlyAbove))
+        cursor = found
+        return found
+    }
+
+    /// `ascending`, then keeps the place it stopped as the cursor.
+    @inline(__always)
+    mutating func walkUp(from start: Position, to limit: Int64, inclusive: Bool, _ visit: (Int32) -> Void) {
+        cursor = cursor(at: ascending(from: start, to: limit, inclusive: inclusive, visit))
+    }
+
+    /// `descending`, then keeps the place it stopped as the cursor.
+    @inline(__always)
+    mutating func walkDown(from start: Position, to limit: Int64, inclusive: Bool, _ visit: (Int32) -> Void) {
+        cursor = cursor(at: descending(from: start, to: limit, inclusive: inclusive, visit))
     }
 
     // MARK: - walking

@@ -1,22 +1,22 @@
 /// The per-symbol matcher at the heart of the automation engine: given the next price of one symbol, it returns the
-/// rules whose state changes, in O(k) for the k range bounds the price passed (O(1) when it passed none), plus
-/// O(log n) after rules were added.
+/// rules whose state changes, in O(k) for the k range bounds the move passes, and in O(1) when it passes none (plus
+/// one O(log n) search on the first move after rules were placed or the ladders rebuilt).
 ///
 /// ## How it works
 /// A rule is *armed* (waiting for the price to enter its range) or *inside* (a `rearm` rule that fired and waits for
 /// the price to leave). The book keeps one invariant after every price it has seen: no armed rule contains the
 /// current price, and every inside rule does. So when the price moves up from `p0` to `p1`, exactly the armed rules
-/// with `p0 < min ≤ p1` have been entered (or jumped through), and exactly the inside rules with `p0 ≤ max < p1` have
-/// been left; moving down is the mirror image. Two ladders answer those questions: every placed rule's `min`, and
-/// its `max`, each kept sorted (`PriceLadder`). A move walks each ladder from the old price to the new one, and
-/// every bound it passes belongs to a rule that fires, leaves its range, or is skipped because it has left the
-/// book. A rule's state lives in an array beside the ladders, so a state change moves nothing: a rule enters the
-/// ladders when it is placed and stays there until it leaves the book. Each ladder remembers where the last walk
-/// stopped, so the next walk starts there without a search.
+/// with `p0 < min ≤ p1` have been entered (or jumped through), and exactly the inside rules with `p0 ≤ max < p1`
+/// have been left; moving down is the mirror image. Two ladders answer those questions: the `min` of every placed
+/// rule, and its `max`, each kept sorted (`PriceLadder`). A move walks both ladders from the old price to the new
+/// one, and every bound it passes belongs to a rule that fires, leaves its range, or has left the book (skipped).
+/// A rule's state is one byte in an array beside the ladders, so a state change moves nothing: a rule joins the
+/// ladders when it is placed and stays until it leaves the book. Each ladder keeps a cursor where its last walk
+/// stopped, with the keys on either side, so a move that passes no bound reads nothing but the book's own fields.
 ///
 /// Removal is lazy: a removed (or fired `once`) rule's slot is marked free and its ladder entries are skipped. The
 /// slot is reused only after the ladders are rebuilt without those entries, which happens once such slots outnumber
-/// the live rules, so memory stays proportional to the live rules.
+/// the live rules (amortised O(1) per removal), so memory stays proportional to the live rules.
 ///
 /// A rule added to the book is *pending* until the next price: then it fires at once if that price is inside its
 /// range (so a rule created with the price already inside fires on the next tick), or joins the ladders.
@@ -75,8 +75,9 @@ public struct RuleBook: Sendable {
         func with(_ state: Phase) -> Phase { Phase(raw: (raw & Self.onceBit) | state.raw) }
     }
 
-    // Stored properties in the order a tick reads them: a tick that passes no bound touches only the first few,
-    // which sit together inside the book's own storage (e.g. an element of an array of books).
+    // Stored properties in the order a tick reads them: a tick that passes no bound reads only the first four
+    // (`lastPrice`, `hasPending` and the two ladders' cursors), which lie next to each other in the book's own
+    // storage, e.g. an element of an array of books, and touches no array.
 
     /// The last price the book has seen, nil before the first.
     public private(set) var lastPrice: Money?
@@ -160,14 +161,19 @@ public struct RuleBook: Sendable {
         lastPrice = price
         if hasPending, placePending(at: price) { anyFired = true }
         guard anyFired else { return [] }
-        // The entries are read here, once per firing, in a loop of independent loads; the moves never touch them.
-        var firings: [Firing] = []
-        firings.reserveCapacity(fired.count)
-        for slot in fired {
-            let entry = entries[Int(slot)]
-            let remains = entry.mode == .rearm
-            if !remains { index[entry.id] = nil }
-            firings.append(Firing(entry: entry, price: price, remains: remains))
+        // The moves never read the entries: they are read here, first in a tight loop of independent loads (the
+        // processor overlaps their cache misses), then again to build the firings.
+        let firings = entries.withUnsafeBufferPointer { entries in
+            var leaving = 0
+            for slot in fired where entries[Int(slot)].mode == .once { leaving += 1 }
+            let firings = fired.map { slot in
+                let entry = entries[Int(slot)]
+                return Firing(entry: entry, price: price, remains: entry.mode == .rearm)
+            }
+            if leaving > 0 {
+                for firing in firings where !firing.remains { index[firing.entry.id] = nil }
+            }
+            return firings
         }
         fired.removeAll(keepingCapacity: true)
         compactIfNeeded()
@@ -186,22 +192,19 @@ public struct RuleBook: Sendable {
 
     /// Moves up from `previous` to `price`; returns whether any rule fired.
     private mutating func moveUp(from previous: Int64, to price: Int64) -> Bool {
-        let maxCursor = byMax.cursor ?? byMax.cursor(at: byMax.position(of: previous, strictlyAbove: false))
-        let minCursor = byMin.cursor ?? byMin.cursor(at: byMin.position(of: previous, strictlyAbove: true))
-        // Most moves pass no bound at all: the cursors say so without reading the ladders.
+        let maxCursor = byMax.cursor(for: previous, strictlyAbove: false)
+        let minCursor = byMin.cursor(for: previous, strictlyAbove: true)
+        // The keys beside the cursors tell whether the move passes any bound. Most moves pass none: then nothing
+        // changes, the cursors included.
         let passesMax = maxCursor.above < price
         let passesMin = minCursor.above <= price
-        guard passesMax || passesMin else {
-            byMax.cursor = maxCursor
-            byMin.cursor = minCursor
-            return false
-        }
+        guard passesMax || passesMin else { return false }
         var firedCount = 0
         phases.withUnsafeMutableBufferPointer { phases in
             // Rules whose max the price passed (p0 ≤ max < p1): an inside rule has left (armed again, below the
             // price); an armed one lies wholly between p0 and p1, so the next walk fires it as jumped through.
             if passesMax {
-                let end = byMax.ascending(from: maxCursor.position, to: price, inclusive: false) { slot in
+                byMax.walkUp(from: maxCursor.position, to: price, inclusive: false) { slot in
                     let phase = phases[Int(slot)]
                     switch phase.state {
                     case .inside: phases[Int(slot)] = phase.with(.armed)
@@ -209,13 +212,10 @@ public struct RuleBook: Sendable {
                     default: break
                     }
                 }
-                byMax.cursor = byMax.cursor(at: end)
-            } else {
-                byMax.cursor = maxCursor
             }
             // Armed rules whose min the price reached or passed (p0 < min ≤ p1) have been entered, lowest min first.
             if passesMin {
-                let end = byMin.ascending(from: minCursor.position, to: price, inclusive: true) { slot in
+                byMin.walkUp(from: minCursor.position, to: price, inclusive: true) { slot in
                     let phase = phases[Int(slot)]
                     let state = phase.state
                     guard state == .armed || state == .passed else { return }
@@ -223,9 +223,6 @@ public struct RuleBook: Sendable {
                     phases[Int(slot)] = Self.fire(slot, phase, next: state == .armed ? .inside : .armed,
                                                   fired: &fired, retired: &retiredSlots)
                 }
-                byMin.cursor = byMin.cursor(at: end)
-            } else {
-                byMin.cursor = minCursor
             }
         }
         return firedCount > 0
@@ -233,21 +230,17 @@ public struct RuleBook: Sendable {
 
     /// Moves down from `previous` to `price`; returns whether any rule fired.
     private mutating func moveDown(from previous: Int64, to price: Int64) -> Bool {
-        let maxCursor = byMax.cursor ?? byMax.cursor(at: byMax.position(of: previous, strictlyAbove: false))
-        let minCursor = byMin.cursor ?? byMin.cursor(at: byMin.position(of: previous, strictlyAbove: true))
+        let maxCursor = byMax.cursor(for: previous, strictlyAbove: false)
+        let minCursor = byMin.cursor(for: previous, strictlyAbove: true)
         let passesMin = minCursor.below > price
         let passesMax = maxCursor.below >= price
-        guard passesMax || passesMin else {
-            byMax.cursor = maxCursor
-            byMin.cursor = minCursor
-            return false
-        }
+        guard passesMax || passesMin else { return false }
         var firedCount = 0
         phases.withUnsafeMutableBufferPointer { phases in
             // Rules whose min the price passed (p1 < min ≤ p0): inside ones have left (armed again, above the
             // price); armed ones lie wholly between p1 and p0 and fire as jumped through on the next walk.
             if passesMin {
-                let end = byMin.descending(from: minCursor.position, to: price, inclusive: false) { slot in
+                byMin.walkDown(from: minCursor.position, to: price, inclusive: false) { slot in
                     let phase = phases[Int(slot)]
                     switch phase.state {
                     case .inside: phases[Int(slot)] = phase.with(.armed)
@@ -255,13 +248,10 @@ public struct RuleBook: Sendable {
                     default: break
                     }
                 }
-                byMin.cursor = byMin.cursor(at: end)
-            } else {
-                byMin.cursor = minCursor
             }
             // Armed rules whose max the price reached or passed (p1 ≤ max < p0): entered, highest max first.
             if passesMax {
-                let end = byMax.descending(from: maxCursor.position, to: price, inclusive: true) { slot in
+                byMax.walkDown(from: maxCursor.position, to: price, inclusive: true) { slot in
                     let phase = phases[Int(slot)]
                     let state = phase.state
                     guard state == .armed || state == .passed else { return }
@@ -269,9 +259,6 @@ public struct RuleBook: Sendable {
                     phases[Int(slot)] = Self.fire(slot, phase, next: state == .armed ? .inside : .armed,
                                                   fired: &fired, retired: &retiredSlots)
                 }
-                byMax.cursor = byMax.cursor(at: end)
-            } else {
-                byMax.cursor = maxCursor
             }
         }
         return firedCount > 0
