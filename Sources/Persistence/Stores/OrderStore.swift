@@ -7,6 +7,9 @@ import TradingCore
 /// Every money-moving method runs in one transaction that first takes the user's account lock, so the checks see
 /// all committed orders and two requests cannot spend the same rupee or sell the same share twice. A pending BUY
 /// reserves its estimated cost (price × quantity + charges); a pending SELL reserves its shares.
+///
+/// Sums over a user's pending orders are added up here rather than with SQL `SUM`: PostgreSQL widens a `bigint`
+/// sum to `numeric`, which does not decode as `Int64`, and a user has only a handful of pending orders.
 public struct OrderStore: Sendable {
     let database: any Database
     let charges: ChargeSchedule
@@ -165,7 +168,7 @@ public struct OrderStore: Sendable {
         }
         let reserved = try await OrderModel.query(on: tx)
             .filter(\.$userID == owner.rawValue).filter(\.$status == OrderStatus.pending.rawValue)
-            .sum(\.$reservedPaise) ?? 0
+            .all(\.$reservedPaise).reduce(0, +)
         let available = Money(paise: account.cashPaise - reserved)
         var needed = Money.zero
         var reservations: [Money] = []
@@ -190,7 +193,7 @@ public struct OrderStore: Sendable {
             let pendingSells = try await OrderModel.query(on: tx)
                 .filter(\.$userID == owner.rawValue).filter(\.$symbol == symbol.rawValue)
                 .filter(\.$side == OrderSide.sell.rawValue).filter(\.$status == OrderStatus.pending.rawValue)
-                .sum(\.$quantity) ?? 0
+                .all(\.$quantity).reduce(0, +)
             if wanted > held - pendingSells {
                 throw FundsError.insufficientHoldings(symbol: symbol, wanted: wanted, available: held - pendingSells)
             }

@@ -18,7 +18,7 @@ public struct PortfolioStore: Sendable {
         let cash = try await AccountModel.query(on: database).filter(\.$userID == owner.rawValue).first()?.cashPaise ?? 0
         let reserved = try await OrderModel.query(on: database)
             .filter(\.$userID == owner.rawValue).filter(\.$status == OrderStatus.pending.rawValue)
-            .sum(\.$reservedPaise) ?? 0
+            .all(\.$reservedPaise).reduce(0, +)
         let holdings = try await PositionModel.query(on: database).filter(\.$userID == owner.rawValue)
             .sort(\.$symbol).all().map { try $0.toCore() }
             .filter { $0.quantity != 0 || $0.realisedPnL != .zero }

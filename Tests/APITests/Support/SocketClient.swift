@@ -17,13 +17,20 @@ final class SocketClient: Sendable {
     }
 
     static func connect(port: Int, query: String, on group: any EventLoopGroup) async throws -> SocketClient {
-        let holder = Mutex<SocketClient?>(nil)
-        try await WebSocket.connect(to: "ws://127.0.0.1:\(port)/api/ws\(query)", on: group) { socket in
-            let client = SocketClient(socket: socket)
-            socket.onText { _, text in client.record(text) }
-            holder.withLock { $0 = client }
-        }.get()
-        return try #require(holder.withLock { $0 })
+        // The connect future can complete before the upgrade callback has run, so the client is handed over
+        // through a promise that the callback itself fulfils.
+        let ready = group.any().makePromise(of: SocketClient.self)
+        do {
+            try await WebSocket.connect(to: "ws://127.0.0.1:\(port)/api/ws\(query)", on: group) { socket in
+                let client = SocketClient(socket: socket)
+                socket.onText { _, text in client.record(text) }
+                ready.succeed(client)
+            }.get()
+        } catch {
+            ready.fail(error)
+            throw error
+        }
+        return try await ready.futureResult.get()
     }
 
     private func record(_ text: String) {
