@@ -30,10 +30,10 @@ fi
 command -v swift >/dev/null 2>&1 || die "Swift 6 is not installed (see https://www.swift.org/install/linux/)"
 
 # --------------------------------------------------------------------------------------------------------------
-# UI assets (later issue): fetch the chart library into Public/vendor/ here (it is git-ignored), e.g.
-#     scripts/fetch-ui-vendor.sh   # download + checksum-verify into Public/vendor/, skip when already present
-# The server serves Public/ as it is; without the vendor files only the chart would be missing.
+# UI assets: the chart library (TradingView Lightweight Charts) into the git-ignored Public/vendor/, downloaded and
+# checksum-verified once; later runs find it in place and skip the network. A checksum mismatch stops here.
 # --------------------------------------------------------------------------------------------------------------
+bash scripts/fetch-ui-vendor.sh || die "could not install the chart library into Public/vendor/ (see above)"
 
 log "building stockcart ($CONFIG; the first build downloads dependencies and takes several minutes)"
 swift build -c "$CONFIG" --product stockcart

@@ -3,7 +3,9 @@
 # on a machine where a previous session already installed (or started) any of it.
 #
 #   * PostgreSQL (Debian's, v15) for the Swift suites' PostgreSQL pass (scripts/start-test-postgres.sh).
-#   * Python test packages from tests/requirements.txt (pytest, requests, websocket-client).
+#   * Python test packages from tests/requirements.txt (pytest, requests, websocket-client, selenium).
+#   * Chromium + chromedriver (Debian's) for the browser tests in tests/e2e, and the chart library the UI loads
+#     (scripts/fetch-ui-vendor.sh: TradingView Lightweight Charts into the git-ignored Public/vendor/).
 #
 # Environment:
 #   STOCKCART_SKIP_APT=1   skip the apt-get step entirely (e.g. no root; you installed PostgreSQL yourself).
@@ -13,13 +15,14 @@ cd "$(dirname "$0")/.."
 log() { printf '[setup-test-deps] %s\n' "$*" >&2; }
 die() { printf '[setup-test-deps] ERROR: %s\n' "$*" >&2; exit 1; }
 
-# Debian packages the tests need. Later issues append here (browser tests: chromium + chromium-driver).
+# Debian packages the tests need.
 APT_PACKAGES=(
     postgresql            # Debian 12: PostgreSQL 15 server + initdb/pg_ctl under /usr/lib/postgresql/15/bin
     postgresql-client     # psql, pg_isready
     python3               # the process tests (pytest) and a helper in start-test-postgres.sh
     python3-pip           # pip for the Python test packages (only used when the python3 on PATH lacks pip)
-    # --- browser tests (later issue): chromium chromium-driver ---
+    chromium              # the browser tests (tests/e2e) drive Debian's Chromium, headless
+    chromium-driver       # /usr/bin/chromedriver, the same version as chromium (Selenium talks to it)
 )
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -85,12 +88,24 @@ fi
 if ! "$PYTHON" -m pip "${pip_args[@]}"; then
     die "pip install -r tests/requirements.txt failed"
 fi
-"$PYTHON" -c 'import pytest, requests, websocket' || die "python test packages did not import after install"
+"$PYTHON" -c 'import pytest, requests, websocket, selenium' || die "python test packages did not import after install"
 log "python test packages ready ($("$PYTHON" -m pytest --version 2>&1 | head -n 1))"
 
 # ---------------------------------------------------------------------------------------------------------------
-# 3. Browser tests (later issue): install chromium + chromium-driver above (APT_PACKAGES) and selenium in
-#    tests/requirements.txt, then check them here, e.g. `chromium --version` and `chromedriver --version`.
+# 3. Browser tests: Chromium and chromedriver must both run (and agree on the version), and the UI's chart library
+#    must be in Public/vendor/ (downloaded and checksum-verified; skipped when already there).
 # ---------------------------------------------------------------------------------------------------------------
+chromium_bin=$(command -v chromium || true)
+chromedriver_bin=$(command -v chromedriver || true)
+[[ -n "$chromium_bin" ]] || die "chromium not found after install (apt-get install chromium)"
+[[ -n "$chromedriver_bin" ]] || die "chromedriver not found after install (apt-get install chromium-driver)"
+chromium_version=$("$chromium_bin" --version 2>/dev/null | head -n 1) || die "chromium does not run: $chromium_bin --version failed"
+chromedriver_version=$("$chromedriver_bin" --version 2>/dev/null | head -n 1) || die "chromedriver does not run"
+browser_major=$(grep -oE '[0-9]+' <<<"$chromium_version" | head -n 1)
+driver_major=$(grep -oE '[0-9]+' <<<"$chromedriver_version" | head -n 1)
+[[ -n "$browser_major" && "$browser_major" == "$driver_major" ]] \
+    || die "chromium and chromedriver versions differ ($chromium_version / $chromedriver_version)"
+log "browser ready: $chromium_version; $chromedriver_version"
+bash scripts/fetch-ui-vendor.sh
 
 log "done"

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # The one test command (README; run by .ci/run and `make test`). From a fresh Debian 12 machine with Swift:
 #
-#   1. test dependencies (PostgreSQL 15, Python test packages)      scripts/setup-test-deps.sh
+#   1. test dependencies (PostgreSQL 15, Python test packages,      scripts/setup-test-deps.sh
+#      Chromium + chromedriver, the UI's chart library)
 #   2. a throwaway PostgreSQL on 127.0.0.1 (stopped on exit)         scripts/start-test-postgres.sh
 #   3. one debug build of everything, tests included                 swift build --build-tests
 #   4. every Swift suite on SQLite (the default)                     swift test --skip-build
 #   5. the storage-backed suites again on PostgreSQL                 TEST_POSTGRES_URL=… swift test --filter …
 #   6. black-box tests of the real server process                    python3 -m pytest tests/process
+#   7. browser tests of the web UI (headless Chromium, Selenium)     python3 -m pytest tests/e2e
+#      (screenshots of every page, desktop and phone: tests/output/screenshots/)
 #
 # Exits non-zero as soon as any step fails. Environment knobs (all optional):
 #   STOCKCART_SKIP_DEPS=1       skip step 1 (dependencies already installed)
@@ -86,7 +89,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 # --------------------------------------------------------------------------------------------------------------
-section "1/6 test dependencies"
+section "1/7 test dependencies"
 # --------------------------------------------------------------------------------------------------------------
 if [[ "${STOCKCART_SKIP_DEPS:-0}" == "1" ]]; then
     echo "STOCKCART_SKIP_DEPS=1: skipping"
@@ -96,7 +99,7 @@ fi
 swift --version 2>&1 | head -n 1
 
 # --------------------------------------------------------------------------------------------------------------
-section "2/6 test PostgreSQL"
+section "2/7 test PostgreSQL"
 # --------------------------------------------------------------------------------------------------------------
 PG_URL=""
 if [[ "${STOCKCART_SKIP_POSTGRES:-0}" == "1" ]]; then
@@ -116,20 +119,20 @@ else
 fi
 
 # --------------------------------------------------------------------------------------------------------------
-section "3/6 swift build --build-tests (debug, everything once)"
+section "3/7 swift build --build-tests (debug, everything once)"
 # --------------------------------------------------------------------------------------------------------------
 JOBS=()
 [[ -n "${SWIFT_BUILD_JOBS:-}" ]] && JOBS=(--jobs "$SWIFT_BUILD_JOBS")
 limit 45m swift build --build-tests "${JOBS[@]}"
 
 # --------------------------------------------------------------------------------------------------------------
-section "4/6 swift test: all suites on SQLite"
+section "4/7 swift test: all suites on SQLite"
 # --------------------------------------------------------------------------------------------------------------
 # Without TEST_POSTGRES_URL every suite uses SQLite.
 limit 20m swift test --skip-build
 
 # --------------------------------------------------------------------------------------------------------------
-section "5/6 swift test: PersistenceTests + APITests on PostgreSQL"
+section "5/7 swift test: PersistenceTests + APITests on PostgreSQL"
 # --------------------------------------------------------------------------------------------------------------
 if [[ -n "$PG_URL" ]]; then
     TEST_POSTGRES_URL=$PG_URL limit 15m swift test --skip-build --filter 'PersistenceTests|APITests'
@@ -138,11 +141,20 @@ else
 fi
 
 # --------------------------------------------------------------------------------------------------------------
-section "6/6 process tests: the real stockcart binary over loopback"
+section "6/7 process tests: the real stockcart binary over loopback"
 # --------------------------------------------------------------------------------------------------------------
 limit 20m swift build --product stockcart "${JOBS[@]}"   # already built in step 3: a quick up-to-date check
 BIN_DIR=$(swift build --show-bin-path)
 STOCKCART_BIN="$BIN_DIR/stockcart" STOCKCART_REQUIRE_BIN=1 \
     limit 15m python3 -m pytest tests/process -q -rs -p no:cacheprovider
+
+# --------------------------------------------------------------------------------------------------------------
+section "7/7 browser tests: the web UI in headless Chromium"
+# --------------------------------------------------------------------------------------------------------------
+# The same binary, serving Public/ from the repo root. A missing binary, Chromium, chromedriver or chart library is
+# a failure here, never a skip. Screenshots of every page (desktop and phone) land in tests/output/screenshots/.
+STOCKCART_BIN="$BIN_DIR/stockcart" STOCKCART_REQUIRE_BIN=1 STOCKCART_REQUIRE_BROWSER=1 \
+    limit 15m python3 -m pytest tests/e2e -q -rs -p no:cacheprovider
+echo "screenshots: $(pwd)/tests/output/screenshots/"
 
 finish_step

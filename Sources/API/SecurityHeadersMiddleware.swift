@@ -1,7 +1,8 @@
 import Vapor
 
 /// Conservative browser security headers on every response: a strict Content-Security-Policy (no inline scripts),
-/// no MIME sniffing, no framing, no referrer leakage.
+/// no MIME sniffing, no framing, no referrer leakage. Static files also get `Cache-Control: no-cache`: browsers keep
+/// them but revalidate (ETag) on each load, so an upgrade never runs stale JavaScript modules against a new API.
 struct SecurityHeadersMiddleware: AsyncMiddleware {
     static let contentSecurityPolicy = [
         "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
@@ -14,6 +15,9 @@ struct SecurityHeadersMiddleware: AsyncMiddleware {
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
+        if !request.url.path.hasPrefix("/api/"), response.headers.first(name: .cacheControl) == nil {
+            response.headers.replaceOrAdd(name: .cacheControl, value: "no-cache")
+        }
         return response
     }
 }

@@ -6,6 +6,21 @@ import Vapor
 
 @Suite("Cart and checkout")
 struct CartCheckoutTests {
+    @Test("the charge schedule is published with the configured brokerage")
+    func chargeSchedule() async throws {
+        try await withTestApp(configure: { $0.brokerage = Money(paise: 15_50) }) { app in
+            let (token, _) = try await app.register()
+            let reply = try await app.send(.GET, "/api/charges", token: token)
+            #expect(reply.status == .ok)
+            let brokerage = try #require(reply["brokerage"] as? [String: Any])
+            #expect(brokerage["type"] as? String == "flat")
+            #expect(brokerage["amount"] as? Double == 15.5)
+            #expect(reply["stt_rate"] as? Double == 0.001)
+            #expect(reply["stamp_duty_rate"] as? Double == 0.00015)
+            #expect(reply["gst_rate"] as? Double == 0.18)
+        }
+    }
+
     @Test("manual add and remove")
     func addRemove() async throws {
         try await withTestApp { app in

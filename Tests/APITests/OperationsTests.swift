@@ -81,6 +81,10 @@ struct OperationsTests {
             let csp = try #require(reply.headers.first(name: "Content-Security-Policy"))
             #expect(csp.contains("script-src 'self'"))
             #expect(!csp.contains("unsafe-inline"))
+            #expect(reply.headers.first(name: .cacheControl) == "no-cache") // static and operational routes
+            let (token, _) = try await app.register()
+            let api = try await app.send(.GET, "/api/rules", token: token)
+            #expect(api.headers.first(name: .cacheControl) == nil)
         }
     }
 }

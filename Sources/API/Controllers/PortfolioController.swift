@@ -3,12 +3,18 @@ import Persistence
 import TradingCore
 import Vapor
 
-/// `GET /api/portfolio`: cash and holdings valued at the live price.
+/// `GET /api/portfolio`: cash and holdings valued at the live price; `GET /api/charges`: the charge schedule.
 struct PortfolioController {
     let services: StockCartServices
 
     func register(on routes: any RoutesBuilder) {
         routes.get("api", "portfolio", use: show)
+        routes.get("api", "charges", use: charges)
+    }
+
+    /// `GET /api/charges`: the rates the broker charges, for client-side estimates.
+    @Sendable func charges(_ req: Request) async throws -> ChargeScheduleResponse {
+        ChargeScheduleResponse(services.charges)
     }
 
     @Sendable func show(_ req: Request) async throws -> PortfolioResponse {
