@@ -68,6 +68,14 @@ export function replace(parent, ...children) {
 }
 
 /** Sets text only when it changed (cheap for live-updating cells). */
+/** The state a page shows when its data could not be loaded: what failed, the server's reason, and a Retry button. */
+export function loadFailed(what, error, retry, { card = false } = {}) {
+  return h(card ? "div.card.empty" : "div.empty", null,
+    h("strong", { text: `Could not load ${what}` }),
+    h("span", { text: error.reason ?? error.message ?? "" }),
+    h("button.btn.btn-sm", { type: "button", text: "Retry", on: { click: retry } }));
+}
+
 export function setText(el, text) {
   if (el.textContent !== text) el.textContent = text;
 }

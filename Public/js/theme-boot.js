@@ -1,9 +1,18 @@
-// Runs before the first paint (a classic, blocking script: it is tiny). Applies the theme the user chose earlier,
-// so a saved "dark" does not flash light while the modules load. Without a saved choice the CSS follows the
-// system's prefers-color-scheme. The toggle itself lives in js/theme.js.
+// Runs before the first paint (a classic, blocking script: it is tiny). Resolves the theme once, so the CSS needs one
+// dark palette (`:root[data-theme="dark"]`) and nothing flashes while the modules load: the user's saved choice, or
+// else the system's prefers-color-scheme, marked `data-theme-source="system"` so js/theme.js keeps following the
+// system until the user toggles.
 (function () {
+  var root = document.documentElement;
+  var saved = null;
   try {
-    var saved = window.localStorage.getItem("stockcart.theme");
-    if (saved === "dark" || saved === "light") document.documentElement.setAttribute("data-theme", saved);
+    saved = window.localStorage.getItem("stockcart.theme");
   } catch (e) { /* storage disabled: follow the system */ }
+  if (saved === "dark" || saved === "light") {
+    root.setAttribute("data-theme", saved);
+  } else {
+    var dark = window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches;
+    root.setAttribute("data-theme", dark ? "dark" : "light");
+    root.setAttribute("data-theme-source", "system");
+  }
 })();

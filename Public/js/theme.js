@@ -1,12 +1,13 @@
 // Dark and light themes. The system preference decides until the user toggles; the choice is saved in
-// localStorage and applied before the first paint by js/theme-boot.js. Charts listen for "themechange".
+// localStorage. js/theme-boot.js resolves the theme into `data-theme` before the first paint. Charts listen for
+// "themechange".
 
 const KEY = "stockcart.theme";
 const media = window.matchMedia("(prefers-color-scheme: dark)");
 
 export function currentTheme() {
-  const chosen = document.documentElement.getAttribute("data-theme");
-  if (chosen === "dark" || chosen === "light") return chosen;
+  const theme = document.documentElement.getAttribute("data-theme");
+  if (theme === "dark" || theme === "light") return theme;
   return media.matches ? "dark" : "light";
 }
 
@@ -23,6 +24,7 @@ function announce() {
 
 export function setTheme(theme) {
   document.documentElement.setAttribute("data-theme", theme);
+  document.documentElement.removeAttribute("data-theme-source");
   try {
     window.localStorage.setItem(KEY, theme);
   } catch { /* storage disabled: the choice lasts for this page */ }
@@ -34,7 +36,10 @@ export function initTheme() {
     setTheme(currentTheme() === "dark" ? "light" : "dark");
   });
   media.addEventListener("change", () => {
-    if (!document.documentElement.hasAttribute("data-theme")) announce();
+    const root = document.documentElement;
+    if (root.getAttribute("data-theme-source") !== "system") return; // the user's choice wins
+    root.setAttribute("data-theme", media.matches ? "dark" : "light");
+    announce();
   });
   announce();
 }

@@ -10,7 +10,7 @@ import * as api from "../api.js";
 import * as store from "../store.js";
 import { bus } from "../events.js";
 import { socket } from "../ws.js";
-import { h, replace, setText, setTone, flash, setFieldError } from "../dom.js";
+import { h, replace, setText, setTone, flash, setFieldError, loadFailed } from "../dom.js";
 import { num, inr, pct, whenIST, direction, int } from "../format.js";
 import { estimateCharges, loadChargeSchedule } from "../charges.js";
 import { navigate } from "../router.js";
@@ -289,8 +289,7 @@ export function mount(root, { signal }) {
       if (!signal.aborted) render();
     } catch (error) {
       if (signal.aborted || error.status === 401) return;
-      replace(content, h("div.card.empty", null, h("strong", { text: "Could not load your cart" }), h("span", { text: error.reason }),
-        h("button.btn.btn-sm", { type: "button", text: "Retry", on: { click: load } })));
+      replace(content, loadFailed("your cart", error, load, { card: true }));
     }
   }
 

@@ -4,7 +4,7 @@
 import * as api from "../api.js";
 import * as store from "../store.js";
 import { bus } from "../events.js";
-import { h, replace, setText } from "../dom.js";
+import { h, replace, setText, loadFailed } from "../dom.js";
 import { num, inr, int, whenIST } from "../format.js";
 import { confirmDialog } from "../dialog.js";
 import { toast, toastError } from "../toast.js";
@@ -140,8 +140,7 @@ export function mount(root, { signal }) {
       if (!signal.aborted) render();
     } catch (error) {
       if (signal.aborted || error.status === 401) return;
-      replace(body, h("div.empty", null, h("strong", { text: "Could not load orders" }), h("span", { text: error.reason }),
-        h("button.btn.btn-sm", { type: "button", text: "Retry", on: { click: load } })));
+      replace(body, loadFailed("orders", error, load));
     }
   }
 

@@ -6,7 +6,7 @@ import * as api from "../api.js";
 import * as store from "../store.js";
 import { bus } from "../events.js";
 import { socket } from "../ws.js";
-import { h, replace, setText, setTone, flash, field, setFieldError } from "../dom.js";
+import { h, replace, setText, setTone, flash, field, setFieldError, loadFailed } from "../dom.js";
 import { num, inr, pct, int, direction, parseAmount, inputPrice } from "../format.js";
 import { estimateCharges, loadChargeSchedule } from "../charges.js";
 import { openDialog } from "../dialog.js";
@@ -248,8 +248,7 @@ export function mount(root, { signal }) {
       if (!signal.aborted) render();
     } catch (error) {
       if (signal.aborted || error.status === 401) return;
-      replace(body, h("div.empty", null, h("strong", { text: "Could not load your portfolio" }), h("span", { text: error.reason }),
-        h("button.btn.btn-sm", { type: "button", text: "Retry", on: { click: load } })));
+      replace(body, loadFailed("your portfolio", error, load));
     }
   }
 

@@ -6,7 +6,7 @@ import * as api from "../api.js";
 import * as store from "../store.js";
 import { bus } from "../events.js";
 import { socket } from "../ws.js";
-import { h, replace, setText, field, setFieldError } from "../dom.js";
+import { h, replace, setText, field, setFieldError, loadFailed } from "../dom.js";
 import { num, pct, whenIST, parseAmount, inputPrice } from "../format.js";
 import { openDialog, confirmDialog } from "../dialog.js";
 import { toast, toastError } from "../toast.js";
@@ -226,8 +226,7 @@ export function mount(root, { signal }) {
       if (!signal.aborted) render();
     } catch (error) {
       if (signal.aborted || error.status === 401) return;
-      replace(body, h("div.empty", null, h("strong", { text: "Could not load your alerts" }), h("span", { text: error.reason }),
-        h("button.btn.btn-sm", { type: "button", text: "Retry", on: { click: load } })));
+      replace(body, loadFailed("your alerts", error, load));
     }
   }
 
