@@ -193,17 +193,17 @@ struct PriceLadder: Sendable {
         let physical = Int(order[block])
         let base = physical * Self.blockCapacity
         let filled = Int(counts[physical])
-        var at = 0, end = filled
-        while at < end {
-            let mid = (at + end) >> 1
-            if pairs[base + mid].key > key { end = mid } else { at = mid + 1 }
+        // One backward pass finds the place (after any equal keys) and shifts the pairs above it: it reads the
+        // same neighbouring memory as the shift alone, without a binary search's scattered reads.
+        let at = pairs.withUnsafeMutableBufferPointer { pairs in
+            var index = base &+ filled
+            while index > base, pairs[index &- 1].key > key {
+                pairs[index] = pairs[index &- 1]
+                index &-= 1
+            }
+            pairs[index] = Pair(key: key, slot: slot)
+            return index &- base
         }
-        var index = base + filled
-        while index > base + at {
-            pairs[index] = pairs[index - 1]
-            index -= 1
-        }
-        pairs[base + at] = Pair(key: key, slot: slot)
         counts[physical] += 1
         if at == 0 { firstKeys[block] = key }
     }

@@ -16,7 +16,9 @@
 ///
 /// Removal is lazy: a removed (or fired `once`) rule's slot is marked free and its ladder entries are skipped. The
 /// slot is reused only after the ladders are rebuilt without those entries, which happens once such slots outnumber
-/// the live rules (amortised O(1) per removal), so memory stays proportional to the live rules.
+/// the live rules (amortised O(1) per removal), so memory stays proportional to the live rules. A fired `once`
+/// rule's id also stays in the id index, stale (recognised because its slot no longer holds that rule), so a firing
+/// hashes nothing; stale ids are purged in bulk once they outnumber the live rules.
 ///
 /// A rule added to the book is *pending* until the next price: then it fires at once if that price is inside its
 /// range (so a rule created with the price already inside fires on the next tick), or joins the ladders.
@@ -73,6 +75,15 @@ public struct RuleBook: Sendable {
         var isOnce: Bool { raw & Self.onceBit != 0 }
         /// `state` (a plain state such as `.armed`) for the same rule.
         func with(_ state: Phase) -> Phase { Phase(raw: (raw & Self.onceBit) | state.raw) }
+
+        /// The phase after a move passed the rule's far bound: inside → armed, armed → passed, others unchanged.
+        /// Without branches (the next state of each state is a nibble of one constant), so a walk's loads need not
+        /// wait for a mispredicted branch.
+        @inline(__always)
+        var afterLeaving: Phase {
+            let next = UInt8(truncatingIfNeeded: (0x5353_5210 as UInt64) &>> (UInt64(raw & 7) &* 4)) & 0xF
+            return Phase(raw: (raw & Self.onceBit) | next)
+        }
     }
 
     // Stored properties in the order a tick reads them: a tick that passes no bound reads only the first four
@@ -96,16 +107,37 @@ public struct RuleBook: Sendable {
     private var freeSlots: [Int32] = []
     /// Slots whose rule left the book after it was placed: their ladder entries are still there, skipped.
     private var retiredSlots: [Int32] = []
+    /// Each rule's slot. A `once` rule that fires keeps its (now stale) mapping, so a firing hashes nothing: a
+    /// mapping counts only while its slot is in use by that rule (`slot(of:)`), and stale mappings are purged in
+    /// bulk once they outnumber the live rules (amortised O(1) per firing).
     private var index: [RuleID: Int32] = [:]
+    /// Written by `apply` so its loop that warms the cache is not optimised away.
+    private var touch: UInt8 = 0
+    /// Number of rules in the book; the index may also hold stale mappings.
+    private var live = 0
+    /// Number of stale mappings in `index`.
+    private var stale = 0
 
     public init() {}
 
     /// Number of rules in the book (pending, armed and inside).
-    public var count: Int { index.count }
-    public var isEmpty: Bool { index.isEmpty }
+    public var count: Int { live }
+    public var isEmpty: Bool { live == 0 }
+
+    /// Whether `slot`, found in the index for `id`, holds that rule (it is stale once the rule left the book).
+    @inline(__always)
+    private func holds(_ slot: Int32, _ id: RuleID) -> Bool {
+        phases[Int(slot)] != .free && entries[Int(slot)].id == id
+    }
+
+    /// The slot of the rule `id`, nil when the book does not hold it.
+    private func slot(of id: RuleID) -> Int32? {
+        guard let slot = index[id], holds(slot, id) else { return nil }
+        return slot
+    }
 
     public func state(of id: RuleID) -> State? {
-        guard let slot = index[id] else { return nil }
+        guard let slot = slot(of: id) else { return nil }
         switch phases[Int(slot)].state {
         case .pendingArmed: return .pending(armed: true)
         case .pendingDisarmed: return .pending(armed: false)
@@ -115,34 +147,50 @@ public struct RuleBook: Sendable {
         }
     }
 
-    public func contains(_ id: RuleID) -> Bool { index[id] != nil }
+    public func contains(_ id: RuleID) -> Bool { slot(of: id) != nil }
 
     /// Adds or replaces a rule. `armed: false` is for a `rearm` rule restored after it fired, which must see the price
     /// outside its range before it can fire again. The rule is evaluated against the next price.
     public mutating func upsert(_ entry: Entry, armed: Bool = true) {
-        if let replaced = index.removeValue(forKey: entry.id) {
-            retire(replaced)
-            compactIfNeeded()
-        }
+        let slot = freeSlots.popLast() ?? Int32(entries.count)
+        // One hash: the mapping is read and replaced in place.
+        let previous = Self.exchange(&index[entry.id, default: -1], with: slot)
+        // Checked before the new rule fills its slot, which a stale mapping may name.
+        let replaces = previous >= 0 && holds(previous, entry.id)
+        if previous >= 0, !replaces { stale -= 1 }
         let phase = Phase.pending(armed: armed, mode: entry.mode)
-        let slot: Int32
-        if let reused = freeSlots.popLast() {
-            slot = reused
+        if Int(slot) < entries.count {
             entries[Int(slot)] = entry
             phases[Int(slot)] = phase
         } else {
-            slot = Int32(entries.count)
             entries.append(entry)
             phases.append(phase)
         }
-        index[entry.id] = slot
+        live += 1
         pending.append(slot)
         hasPending = true
+        if replaces {
+            live -= 1
+            retire(previous)
+            compactIfNeeded()
+        }
+    }
+
+    @inline(__always)
+    private static func exchange(_ value: inout Int32, with new: Int32) -> Int32 {
+        let old = value
+        value = new
+        return old
     }
 
     /// Removes a rule; a no-op for an unknown id.
     public mutating func remove(_ id: RuleID) {
         guard let slot = index.removeValue(forKey: id) else { return }
+        guard holds(slot, id) else {
+            stale -= 1
+            return
+        }
+        live -= 1
         retire(slot)
         compactIfNeeded()
     }
@@ -161,21 +209,31 @@ public struct RuleBook: Sendable {
         lastPrice = price
         if hasPending, placePending(at: price) { anyFired = true }
         guard anyFired else { return [] }
-        // The moves never read the entries: they are read here, first in a tight loop of independent loads (the
-        // processor overlaps their cache misses), then again to build the firings.
+        // The moves never read the entries: they are read here.
+        var leaving = 0
         let firings = entries.withUnsafeBufferPointer { entries in
-            var leaving = 0
-            for slot in fired where entries[Int(slot)].mode == .once { leaving += 1 }
-            let firings = fired.map { slot in
+            // First a tight loop of independent loads that touches both ends of every fired entry (an entry may
+            // straddle two cache lines), so the processor overlaps their cache misses; then the copies hit.
+            var touched: UInt8 = 0
+            for slot in fired {
+                let entry = entries.baseAddress! + Int(slot)
+                touched ^= entry.pointee.id.rawValue.uuid.0 ^ entry.pointee.owner.rawValue.uuid.15
+            }
+            touch = touched
+            return fired.map { slot in
                 let entry = entries[Int(slot)]
-                return Firing(entry: entry, price: price, remains: entry.mode == .rearm)
+                let remains = entry.mode == .rearm
+                if !remains { leaving += 1 }
+                return Firing(entry: entry, price: price, remains: remains)
             }
-            if leaving > 0 {
-                for firing in firings where !firing.remains { index[firing.entry.id] = nil }
-            }
-            return firings
         }
         fired.removeAll(keepingCapacity: true)
+        if leaving > 0 {
+            // The `once` rules that fired left the book; their mappings stay, stale, until a purge.
+            live -= leaving
+            stale += leaving
+            purgeIndexIfNeeded()
+        }
         compactIfNeeded()
         return firings
     }
@@ -205,12 +263,7 @@ public struct RuleBook: Sendable {
             // price); an armed one lies wholly between p0 and p1, so the next walk fires it as jumped through.
             if passesMax {
                 byMax.walkUp(from: maxCursor.position, to: price, inclusive: false) { slot in
-                    let phase = phases[Int(slot)]
-                    switch phase.state {
-                    case .inside: phases[Int(slot)] = phase.with(.armed)
-                    case .armed: phases[Int(slot)] = phase.with(.passed)
-                    default: break
-                    }
+                    phases[Int(slot)] = phases[Int(slot)].afterLeaving
                 }
             }
             // Armed rules whose min the price reached or passed (p0 < min ≤ p1) have been entered, lowest min first.
@@ -241,12 +294,7 @@ public struct RuleBook: Sendable {
             // price); armed ones lie wholly between p1 and p0 and fire as jumped through on the next walk.
             if passesMin {
                 byMin.walkDown(from: minCursor.position, to: price, inclusive: false) { slot in
-                    let phase = phases[Int(slot)]
-                    switch phase.state {
-                    case .inside: phases[Int(slot)] = phase.with(.armed)
-                    case .armed: phases[Int(slot)] = phase.with(.passed)
-                    default: break
-                    }
+                    phases[Int(slot)] = phases[Int(slot)].afterLeaving
                 }
             }
             // Armed rules whose max the price reached or passed (p1 ≤ max < p0): entered, highest max first.
@@ -265,7 +313,7 @@ public struct RuleBook: Sendable {
     }
 
     /// Records a placed rule's firing and returns its new phase: free for a `once` rule (it leaves the book; its id
-    /// leaves the index when `apply` reads its entry), else `next` (inside, or armed when the move jumped through).
+    /// stays in the index, stale), else `next` (inside, or armed when the move jumped through).
     /// Static, with the two lists passed in: the walks call it while they hold the phases.
     @inline(__always)
     private static func fire(_ slot: Int32, _ phase: Phase, next: Phase, fired: inout [Int32],
@@ -327,9 +375,17 @@ public struct RuleBook: Sendable {
         }
     }
 
+    /// Drops the stale mappings from the index once they outnumber the live rules (amortised O(1) per firing).
+    private mutating func purgeIndexIfNeeded() {
+        guard stale > 32, stale > live else { return }
+        let phases = self.phases, entries = self.entries
+        index = index.filter { phases[Int($0.value)] != .free && entries[Int($0.value)].id == $0.key }
+        stale = 0
+    }
+
     /// Rebuilds the ladders without retired slots once those outnumber the live rules (amortised O(1) per removal).
     private mutating func compactIfNeeded() {
-        guard retiredSlots.count > 32, retiredSlots.count > index.count else { return }
+        guard retiredSlots.count > 32, retiredSlots.count > live else { return }
         // The filter reads the phases while a ladder (part of `self`) is being rebuilt, so it must not capture
         // `self`: a local copy of the array (copy-on-write, nothing is copied) avoids the overlapping access.
         let phases = self.phases
