@@ -68,12 +68,27 @@ export function replace(parent, ...children) {
 }
 
 /** Sets text only when it changed (cheap for live-updating cells). */
+/**
+ * The block a page shows instead of its content: an optional icon node, a title, a sentence, and an optional link
+ * (`{ href, text }`) or button node as the way on. `card: true` when it stands alone on the page.
+ */
+export function emptyState({ icon = null, title, text, link = null, action = null, card = false }) {
+  return h(card ? "div.card.empty" : "div.empty", null,
+    icon,
+    h("strong", { text: title }),
+    text ? h("span", { text }) : null,
+    link ? h("a.btn.btn-primary", { href: link.href, text: link.text }) : null,
+    action);
+}
+
 /** The state a page shows when its data could not be loaded: what failed, the server's reason, and a Retry button. */
 export function loadFailed(what, error, retry, { card = false } = {}) {
-  return h(card ? "div.card.empty" : "div.empty", null,
-    h("strong", { text: `Could not load ${what}` }),
-    h("span", { text: error.reason ?? error.message ?? "" }),
-    h("button.btn.btn-sm", { type: "button", text: "Retry", on: { click: retry } }));
+  return emptyState({
+    title: `Could not load ${what}`,
+    text: error.reason ?? error.message ?? "",
+    action: h("button.btn.btn-sm", { type: "button", text: "Retry", on: { click: retry } }),
+    card,
+  });
 }
 
 export function setText(el, text) {

@@ -10,7 +10,7 @@ import * as api from "../api.js";
 import * as store from "../store.js";
 import { bus } from "../events.js";
 import { socket } from "../ws.js";
-import { h, replace, setText, setTone, flash, setFieldError, loadFailed } from "../dom.js";
+import { h, replace, setText, setTone, flash, setFieldError, loadFailed, emptyState } from "../dom.js";
 import { num, inr, pct, whenIST, direction, int } from "../format.js";
 import { estimateCharges, loadChargeSchedule } from "../charges.js";
 import { navigate } from "../router.js";
@@ -70,11 +70,9 @@ export function mount(root, { signal }) {
     unwatch?.();
     unwatch = socket.watch(items.map((i) => i.symbol));
     if (!items.length) {
-      replace(content, h("div.card.empty", null,
-        icon("cart", { size: 40 }),
-        h("strong", { text: "Your cart is empty" }),
-        h("span", { text: "Set a price alert on a stock: when the price enters your range, it is added here automatically." }),
-        h("a.btn.btn-primary", { href: "#/", text: "Browse the market" })));
+      replace(content, emptyState({ icon: icon("cart", { size: 40 }), title: "Your cart is empty",
+        text: "Set a price alert on a stock: when the price enters your range, it is added here automatically.",
+        link: { href: "#/", text: "Browse the market" }, card: true }));
       return;
     }
     replace(listEl, items.map(renderLine));

@@ -4,7 +4,7 @@
 import * as api from "../api.js";
 import * as store from "../store.js";
 import { bus } from "../events.js";
-import { h, replace, setText, loadFailed } from "../dom.js";
+import { h, replace, setText, loadFailed, emptyState } from "../dom.js";
 import { num, inr, int, whenIST } from "../format.js";
 import { confirmDialog } from "../dialog.js";
 import { toast, toastError } from "../toast.js";
@@ -57,13 +57,13 @@ export function mount(root, { signal }) {
     const pending = orders.filter((o) => o.status === "PENDING").length;
     setText(countEl, orders.length ? `${orders.length} order${orders.length === 1 ? "" : "s"}${pending ? ` · ${pending} open` : ""}` : "");
     if (!orders.length) {
-      replace(body, h("div.empty", null, icon("orders", { size: 40 }), h("strong", { text: "No orders yet" }),
-        h("span", { text: "Check out your cart to place buy orders, or sell from your portfolio." }),
-        h("a.btn.btn-primary", { href: "#/cart", text: "Go to cart" })));
+      replace(body, emptyState({ icon: icon("orders", { size: 40 }), title: "No orders yet",
+        text: "Check out your cart to place buy orders, or sell from your portfolio.",
+        link: { href: "#/cart", text: "Go to cart" } }));
       return;
     }
     if (!shown.length) {
-      replace(body, h("div.empty", null, h("strong", { text: "Nothing here" }), h("span", { text: "No orders match this filter." })));
+      replace(body, emptyState({ title: "Nothing here", text: "No orders match this filter." }));
       return;
     }
     replace(tbody, shown.map(renderRow));

@@ -6,7 +6,7 @@ import * as api from "../api.js";
 import * as store from "../store.js";
 import { bus } from "../events.js";
 import { socket } from "../ws.js";
-import { h, replace, setText, setTone, flash, field, setFieldError, loadFailed } from "../dom.js";
+import { h, replace, setText, setTone, flash, field, setFieldError, loadFailed, emptyState } from "../dom.js";
 import { num, inr, pct, int, direction, parseAmount, inputPrice } from "../format.js";
 import { estimateCharges, loadChargeSchedule } from "../charges.js";
 import { openDialog } from "../dialog.js";
@@ -57,9 +57,8 @@ export function mount(root, { signal }) {
     unwatch?.();
     unwatch = socket.watch(data.holdings.map((x) => x.symbol));
     if (!data.holdings.length) {
-      replace(body, h("div.empty", null, icon("briefcase", { size: 40 }), h("strong", { text: "No holdings yet" }),
-        h("span", { text: "Stocks you buy appear here with live P&L." }),
-        h("a.btn.btn-primary", { href: "#/", text: "Browse the market" })));
+      replace(body, emptyState({ icon: icon("briefcase", { size: 40 }), title: "No holdings yet",
+        text: "Stocks you buy appear here with live P&L.", link: { href: "#/", text: "Browse the market" } }));
     } else {
       replace(tbody, data.holdings.map(renderRow));
       replace(body, h("div.table-wrap", null, table));

@@ -6,7 +6,7 @@ import * as api from "../api.js";
 import * as store from "../store.js";
 import { bus } from "../events.js";
 import { socket } from "../ws.js";
-import { h, replace, setText, field, setFieldError, loadFailed } from "../dom.js";
+import { h, replace, setText, field, setFieldError, loadFailed, emptyState } from "../dom.js";
 import { num, pct, whenIST, parseAmount, inputPrice } from "../format.js";
 import { openDialog, confirmDialog } from "../dialog.js";
 import { toast, toastError } from "../toast.js";
@@ -55,11 +55,9 @@ export function mount(root, { signal }) {
     unwatch?.();
     unwatch = socket.watch(rules.map((r) => r.symbol));
     if (!rules.length) {
-      replace(body, h("div.empty", null,
-        icon("alert", { size: 40 }),
-        h("strong", { text: "No alerts yet" }),
-        h("span", { text: "Open a stock and set a price range. When the price enters it, the stock lands in your cart." }),
-        h("a.btn.btn-primary", { href: "#/", text: "Browse the market" })));
+      replace(body, emptyState({ icon: icon("alert", { size: 40 }), title: "No alerts yet",
+        text: "Open a stock and set a price range. When the price enters it, the stock lands in your cart.",
+        link: { href: "#/", text: "Browse the market" } }));
       return;
     }
     replace(tbody, rules.map(renderRow));

@@ -6,7 +6,7 @@ import * as api from "../api.js";
 import * as store from "../store.js";
 import { bus } from "../events.js";
 import { socket } from "../ws.js";
-import { h, replace, setText, setTone, flash, field, setFieldError } from "../dom.js";
+import { h, replace, setText, setTone, flash, field, setFieldError, emptyState } from "../dom.js";
 import { num, pct, inr, volume, direction, priceShort, parseAmount, whenIST, toTick } from "../format.js";
 import { loadChartLibrary, StockChart } from "../chart.js";
 import { toast, toastError } from "../toast.js";
@@ -390,10 +390,9 @@ export function mount(root, { params, signal }) {
   }).catch((error) => {
     if (signal.aborted) return;
     if (error.status === 404) {
-      replace(root, h("section.page", null, h("div.card.empty", null,
-        h("strong", { text: `No stock called "${symbol}"` }),
-        h("span", { text: "StockCart follows the NIFTY 50. Pick one from the market watch." }),
-        h("a.btn.btn-primary", { href: "#/", text: "Market watch" }))));
+      replace(root, h("section.page", null, emptyState({ title: `No stock called "${symbol}"`,
+        text: "StockCart follows the NIFTY 50. Pick one from the market watch.",
+        link: { href: "#/", text: "Market watch" }, card: true })));
       cleanups.forEach((fn) => fn());
       cleanups.length = 0;
     }
