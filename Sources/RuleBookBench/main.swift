@@ -28,9 +28,14 @@
 // Shared workload (also printed):
 //   - Rule ranges: min within ±5 % of the symbol's price, width 0.2 %–3 %, both on the ₹0.05 grid.
 //   - Prices: the top symbol trades at ₹1,500; the others at log-uniform prices between ₹100 and ₹5,000.
-//   - Ticks: a random walk on the ₹0.05 grid: 97 % of moves are ±1–3 ticks, 2.5 % jump ±4–20 ticks, 0.5 % jump
-//     0.5 %–2 % of the price; a walk more than 4 % from its start is pulled back two times in three, so prices stay
-//     among the rules. Ticks pick their symbol with the same skew as the rules (a busy symbol trades more), or
+//   - Ticks: a random walk on the ₹0.05 grid: 97.5 % of moves are ±1–3 ticks, 2.5 % jump ±4–20 ticks, and with
+//     `--jumps nse` (default) one tick in 20,000 jumps 0.2 %–0.5 % of the price; with `--jumps heavy`, the earlier
+//     model, 0.5 % of ticks jump 0.5 %–2 % (and 97 % are ±1–3 ticks). A walk more than 4 % from its start is pulled
+//     back two times in three, so prices stay among the rules. Why `nse` is the default: in real NSE data
+//     (../shared/data) the largest one-minute high–low range of RELIANCE on 2021-07-28 is 0.48 % and the largest
+//     one-minute close-to-close move 0.34 %, so no single tick moved 0.5 % that day, while `heavy` makes one tick in
+//     200 do so; `heavy` also gives the walk a per-tick variance about 90 times that of `nse`, whose own daily
+//     volatility (at 90,000 ticks a day) is about 3 %, still twice the median of the 18 NSE stocks' 1.5 %. Ticks pick their symbol with the same skew as the rules (a busy symbol trades more), or
 //     uniformly with `--uniform`. The tick sequence is generated before timing; the timed loop is `RuleBook.apply`
 //     plus everything the profile does between ticks (re-adding fired rules, creating new ones, drawing their
 //     symbol and range), indexing an array of books by an integer symbol index.
@@ -44,6 +49,19 @@ func say(_ line: String = "") {
 }
 
 // MARK: - command line
+
+/// How often, and how far, the tick model jumps (see the header).
+enum Jumps: String {
+    case nse
+    case heavy
+
+    var summary: String {
+        switch self {
+        case .nse: "97.5 % ±1–3 ticks, 2.5 % ±4–20 ticks, 1 in 20,000 jumps of 0.2–0.5 % (--jumps nse, calibrated on NSE one-minute data)"
+        case .heavy: "97 % ±1–3 ticks, 2.5 % ±4–20 ticks, 0.5 % jumps of 0.5–2 % (--jumps heavy, the earlier model)"
+        }
+    }
+}
 
 enum Profile: String {
     case interest
@@ -66,10 +84,11 @@ struct Options {
     var newRuleEvery = 200
     var seed: UInt64 = 20_250_106
     var uniformSymbols = false
+    var jumps = Jumps.nse
     let symbols = 2_000
 
     static let usage = """
-        usage: RuleBookBench [--profile interest|stress] [--rules N] [--ticks N] [--naive-ticks N]
+        usage: RuleBookBench [--profile interest|stress] [--jumps nse|heavy] [--rules N] [--ticks N] [--naive-ticks N]
                              [--new-rule-every N] [--seed N] [--uniform]
           --profile P         interest (default): 90 % once / 10 % rearm, fired once rules leave, users create new
                               rules at a fixed rate; stress: 70 % rearm / 30 % once, every fired once rule re-added
@@ -79,6 +98,8 @@ struct Options {
           --new-rule-every N  interest profile: one new rule per N ticks (default 200)
           --seed N            generator seed (default 20250106)
           --uniform           pick each tick's symbol uniformly instead of with the rules' skew
+          --jumps J           nse (default): one tick in 20,000 jumps 0.2–0.5 %, as NSE one-minute data allows;
+                              heavy: 0.5 % of ticks jump 0.5–2 % (the earlier, far more volatile model)
         """
 
     static func parse(_ arguments: [String]) -> Options? {
@@ -117,6 +138,13 @@ struct Options {
                 newRuleGiven = true
             case "--seed": guard let value = number("--seed") else { return nil }; options.seed = UInt64(value)
             case "--uniform": options.uniformSymbols = true
+            case "--jumps":
+                index += 1
+                guard index < arguments.count, let jumps = Jumps(rawValue: arguments[index]) else {
+                    say("error: --jumps needs nse or heavy")
+                    return nil
+                }
+                options.jumps = jumps
             default:
                 say("error: unknown argument \(arguments[index])")
                 return nil
@@ -258,21 +286,28 @@ func pick(_ cumulative: [UInt64], _ draw: UInt64) -> Int {
 struct Walk {
     let start: Int64
     var price: Int64
+    let jumps: Jumps
 
-    init(start: Int64) {
+    init(start: Int64, jumps: Jumps) {
         self.start = start
         price = start
+        self.jumps = jumps
     }
 
     mutating func step(using random: inout SplitMix64) -> Int64 {
-        let roll = random.next() % 1_000
+        // Out of a million: below `small` a move of 1–3 ticks, below `medium` 4–20 ticks, else a jump.
+        let (small, medium, jumpLow, jumpHigh): (UInt64, UInt64, Double, Double) = switch jumps {
+        case .nse: (975_000, 999_950, 0.002, 0.005)
+        case .heavy: (970_000, 995_000, 0.005, 0.02)
+        }
+        let roll = random.next() % 1_000_000
         let size: Int64
-        if roll < 970 {
+        if roll < small {
             size = Int64(random.next() % 3) + 1
-        } else if roll < 995 {
+        } else if roll < medium {
             size = Int64(random.next() % 17) + 4
         } else {
-            let fraction = 0.005 + 0.015 * unit(random.next())
+            let fraction = jumpLow + (jumpHigh - jumpLow) * unit(random.next())
             size = Swift.max(1, Int64(Double(price) * fraction) / tick)
         }
         var up = random.next() & 1 == 0
@@ -373,7 +408,7 @@ let oncePercent = profile.oncePercent
 let newRuleEvery = options.newRuleEvery
 
 say("RuleBookBench — TradingCore.RuleBook throughput (release build, one core)")
-say("parameters: --profile \(profile.rawValue) --rules \(options.rules) --ticks \(options.ticks) --naive-ticks \(options.naiveTicks)\(profile == .interest ? " --new-rule-every \(newRuleEvery)" : "") --seed \(options.seed)\(options.uniformSymbols ? " --uniform" : "")")
+say("parameters: --profile \(profile.rawValue) --rules \(options.rules) --ticks \(options.ticks) --naive-ticks \(options.naiveTicks)\(profile == .interest ? " --new-rule-every \(newRuleEvery)" : "") --jumps \(options.jumps.rawValue) --seed \(options.seed)\(options.uniformSymbols ? " --uniform" : "")")
 say("")
 say("workload")
 switch profile {
@@ -394,7 +429,7 @@ case .stress:
     say("  modes            \(100 - oncePercent) % rearm / \(oncePercent) % once; a once rule that fires is re-added at once with a fresh range around the firing price (steady book)")
     say("  set-up           every rule placed on its symbol's first price; once rules that fire there are re-added (placed on the next tick)")
 }
-say("  ticks            random walk on the ₹0.05 grid: 97 % ±1–3 ticks, 2.5 % ±4–20 ticks, 0.5 % jumps of 0.5–2 %, pulled back beyond ±4 %; pre-generated, seed \(options.seed)")
+say("  ticks            random walk on the ₹0.05 grid: \(options.jumps.summary), pulled back beyond ±4 %; pre-generated, seed \(options.seed)")
 say("  symbol per tick  \(options.uniformSymbols ? "uniform over all symbols" : "skewed like the rules (probability ∝ the symbol's rule count)")")
 say("")
 
@@ -445,7 +480,7 @@ say("setup: \(grouped(totalRules)) rules added in \(fixed(buildTime)) s, placed 
 // The tick sequence.
 let generateStart = clock.now
 var tickRandom = SplitMix64(seed: options.seed ^ 0x7111_C4E5)
-var walks = startPrices.map { Walk(start: $0) }
+var walks = startPrices.map { Walk(start: $0, jumps: options.jumps) }
 let tickCumulative: [UInt64] = counts.reduce(into: []) {
     $0.append(($0.last ?? 0) + (options.uniformSymbols ? 1 : UInt64(Swift.max(1, $1))))
 }
@@ -566,7 +601,7 @@ case .stress:
 let naiveRules = counts[0]
 let naivePrice = startPrices[0]
 var naiveRandom = SplitMix64(seed: options.seed ^ 0x0A1E_CAFE)
-var naiveWalk = Walk(start: naivePrice)
+var naiveWalk = Walk(start: naivePrice, jumps: options.jumps)
 let naiveTicks = (0..<options.naiveTicks).map { _ in naiveWalk.step(using: &naiveRandom) }
 // The top symbol's own rules from part 1 (same seed, same indices, same first ranges), on a fresh walk. In the
 // interest profile the new rules all go to this symbol, at the same rate per tick as in the whole market.

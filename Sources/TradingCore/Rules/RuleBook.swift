@@ -1,24 +1,25 @@
 /// The per-symbol matcher at the heart of the automation engine: given the next price of one symbol, it returns the
-/// rules whose state changes, in O(k) for the k range bounds the move passes, and in O(1) when it passes none (plus
-/// one O(log n) search on the first move after rules were placed or the ladders rebuilt).
+/// rules that fire, in O(k) for the k range bounds the move passes, and in O(1) when it passes none (plus one
+/// O(log n) search on the first move after rules were placed or the ladders rebuilt).
 ///
 /// ## How it works
-/// A rule is *armed* (waiting for the price to enter its range) or *inside* (a `rearm` rule that fired and waits for
-/// the price to leave). The book keeps one invariant after every price it has seen: no armed rule contains the
-/// current price, and every inside rule does. So when the price moves up from `p0` to `p1`, exactly the armed rules
-/// with `p0 < min ≤ p1` have been entered (or jumped through), and exactly the inside rules with `p0 ≤ max < p1`
-/// have been left; moving down is the mirror image. Two ladders answer those questions: the `min` of every placed
-/// rule, and its `max`, each kept sorted (`PriceLadder`). A move walks both ladders from the old price to the new
-/// one, and every bound it passes belongs to a rule that fires, leaves its range, or has left the book (skipped).
-/// A rule's state is one byte in an array beside the ladders, so a state change moves nothing: a rule joins the
-/// ladders when it is placed and stays until it leaves the book. Each ladder keeps a cursor where its last walk
-/// stopped, with the keys on either side, so a move that passes no bound reads nothing but the book's own fields.
+/// A rule fires when the price enters its range from outside, or jumps over it between two prices. Leaving needs no
+/// bookkeeping: a rule outside its range is armed by definition, and a rule inside it (a `rearm` rule that fired, or
+/// one placed inside) can fire again only after the price has left and come back through a bound. So the book keeps
+/// one invariant after every price it has seen: every placed rule that contains the price has already fired or was
+/// placed inside, and every other one is armed. When the price moves up from `p0` to `p1`, the rules that fire are
+/// exactly those with `p0 < min ≤ p1`: they were below their range and have entered it (or jumped over it). Moving
+/// down, exactly those with `p1 ≤ max < p0`. Two ladders answer those questions: the `min` of every placed rule and
+/// its `max`, each kept sorted (`PriceLadder`). A move up walks the `min` ladder from the old price to the new one
+/// and fires every rule it passes that is still in the book; the `max` ladder's cursor only follows the price
+/// (comparing keys, touching no rule). A move down is the mirror image. A rule's state is not stored at all, so a
+/// rule that leaves its range costs nothing.
 ///
 /// Removal is lazy: a removed (or fired `once`) rule's slot is marked free and its ladder entries are skipped. The
 /// slot is reused only after the ladders are rebuilt without those entries, which happens once such slots outnumber
 /// the live rules (amortised O(1) per removal), so memory stays proportional to the live rules. A fired `once`
 /// rule's id also stays in the id index, stale (recognised because its slot no longer holds that rule), so a firing
-/// hashes nothing; stale ids are purged in bulk once they outnumber the live rules.
+/// looks nothing up; stale ids are purged in bulk once they outnumber the live rules.
 ///
 /// A rule added to the book is *pending* until the next price: then it fires at once if that price is inside its
 /// range (so a rule created with the price already inside fires on the next tick), or joins the ladders.
@@ -45,12 +46,12 @@ public struct RuleBook: Sendable {
         case pending(armed: Bool)
         /// Waiting for the price to enter the range.
         case armed
-        /// A `rearm` rule that fired; waits for the price to leave the range.
+        /// A `rearm` rule that fired (or was placed inside its range unarmed); waits for the price to leave.
         case inside
     }
 
-    /// A slot's state in one byte: free or one of the public states in the low bits, and whether the rule is a `once`
-    /// rule in the top bit, so a move decides everything from the ladders and this byte alone.
+    /// A slot's state in one byte: free, pending (armed or not) or placed, and in the top bit whether the rule is a
+    /// `once` rule, so a firing decides everything from this byte alone.
     private struct Phase: Equatable {
         private var raw: UInt8
         private init(raw: UInt8) { self.raw = raw }
@@ -58,11 +59,7 @@ public struct RuleBook: Sendable {
         static let free = Phase(raw: 0)
         static let pendingArmed = Phase(raw: 1)
         static let pendingDisarmed = Phase(raw: 2)
-        static let armed = Phase(raw: 3)
-        static let inside = Phase(raw: 4)
-        /// Armed, and the move in progress has already passed its far bound: it fires on this move and stays armed.
-        /// Exists only between the two walks of one move.
-        static let passed = Phase(raw: 5)
+        static let placed = Phase(raw: 3)
         private static let onceBit: UInt8 = 0x80
 
         /// The phase of a rule just added in `mode`.
@@ -73,17 +70,9 @@ public struct RuleBook: Sendable {
         /// The state without the mode.
         var state: Phase { Phase(raw: raw & ~Self.onceBit) }
         var isOnce: Bool { raw & Self.onceBit != 0 }
-        /// `state` (a plain state such as `.armed`) for the same rule.
+        var isPending: Bool { state == .pendingArmed || state == .pendingDisarmed }
+        /// `state` (a plain state such as `.placed`) for the same rule.
         func with(_ state: Phase) -> Phase { Phase(raw: (raw & Self.onceBit) | state.raw) }
-
-        /// The phase after a move passed the rule's far bound: inside → armed, armed → passed, others unchanged.
-        /// Without branches (the next state of each state is a nibble of one constant), so a walk's loads need not
-        /// wait for a mispredicted branch.
-        @inline(__always)
-        var afterLeaving: Phase {
-            let next = UInt8(truncatingIfNeeded: (0x5353_5210 as UInt64) &>> (UInt64(raw & 7) &* 4)) & 0xF
-            return Phase(raw: (raw & Self.onceBit) | next)
-        }
     }
 
     // Stored properties in the order a tick reads them: a tick that passes no bound reads only the first four
@@ -100,6 +89,8 @@ public struct RuleBook: Sendable {
     /// a UUID. A slot whose rule left the book is not reused until the ladders no longer mention it.
     private var phases: [Phase] = []
     private var entries: [Entry] = []
+    /// The slots whose bound the current move passed, in the order the price reached them; kept for its capacity.
+    private var passed: [Int32] = []
     /// The slots fired by the current `apply`, in order; kept between calls for its capacity.
     private var fired: [Int32] = []
     private var pending: [Int32] = []
@@ -107,10 +98,10 @@ public struct RuleBook: Sendable {
     private var freeSlots: [Int32] = []
     /// Slots whose rule left the book after it was placed: their ladder entries are still there, skipped.
     private var retiredSlots: [Int32] = []
-    /// Each rule's slot. A `once` rule that fires keeps its (now stale) mapping, so a firing hashes nothing: a
+    /// Each rule's slot. A `once` rule that fires keeps its (now stale) mapping, so a firing looks nothing up: a
     /// mapping counts only while its slot is in use by that rule (`slot(of:)`), and stale mappings are purged in
     /// bulk once they outnumber the live rules (amortised O(1) per firing).
-    private var index: [RuleID: Int32] = [:]
+    private var index = RuleSlotIndex()
     /// Written by `apply` so its loop that warms the cache is not optimised away.
     private var touch: UInt8 = 0
     /// Number of rules in the book; the index may also hold stale mappings.
@@ -141,9 +132,10 @@ public struct RuleBook: Sendable {
         switch phases[Int(slot)].state {
         case .pendingArmed: return .pending(armed: true)
         case .pendingDisarmed: return .pending(armed: false)
-        case .armed, .passed: return .armed
-        case .inside: return .inside
-        default: return nil
+        default:
+            // A placed rule that holds the price has fired (or was placed inside unarmed): the invariant above.
+            guard let lastPrice, entries[Int(slot)].range.contains(lastPrice) else { return .armed }
+            return .inside
         }
     }
 
@@ -153,8 +145,8 @@ public struct RuleBook: Sendable {
     /// outside its range before it can fire again. The rule is evaluated against the next price.
     public mutating func upsert(_ entry: Entry, armed: Bool = true) {
         let slot = freeSlots.popLast() ?? Int32(entries.count)
-        // One hash: the mapping is read and replaced in place.
-        let previous = Self.exchange(&index[entry.id, default: -1], with: slot)
+        // One probe run: the mapping is read and replaced in place.
+        let previous = index.exchange(entry.id, slot: slot)
         // Checked before the new rule fills its slot, which a stale mapping may name.
         let replaces = previous >= 0 && holds(previous, entry.id)
         if previous >= 0, !replaces { stale -= 1 }
@@ -176,13 +168,6 @@ public struct RuleBook: Sendable {
         }
     }
 
-    @inline(__always)
-    private static func exchange(_ value: inout Int32, with new: Int32) -> Int32 {
-        let old = value
-        value = new
-        return old
-    }
-
     /// Removes a rule; a no-op for an unknown id.
     public mutating func remove(_ id: RuleID) {
         guard let slot = index.removeValue(forKey: id) else { return }
@@ -196,20 +181,16 @@ public struct RuleBook: Sendable {
     }
 
     /// Moves the book to `price` and returns the rules that fired, in the order the price reached them.
-    /// `once` rules that fire leave the book; `rearm` rules stay, inside the range or re-armed if the price is past it.
+    /// `once` rules that fire leave the book; `rearm` rules stay, and fire again once the price has left and
+    /// re-entered their range.
     public mutating func apply(price: Money) -> [Firing] {
-        var anyFired = false
         if let previous = lastPrice, previous != price {
-            if price > previous {
-                anyFired = moveUp(from: previous.paise, to: price.paise)
-            } else {
-                anyFired = moveDown(from: previous.paise, to: price.paise)
-            }
+            move(from: previous.paise, to: price.paise)
         }
         lastPrice = price
-        if hasPending, placePending(at: price) { anyFired = true }
-        guard anyFired else { return [] }
-        // The moves never read the entries: they are read here.
+        if !passed.isEmpty { firePassed() }
+        if hasPending { placePending(at: price) }
+        guard !fired.isEmpty else { return [] }
         var leaving = 0
         let firings = entries.withUnsafeBufferPointer { entries in
             // First a tight loop of independent loads that touches both ends of every fired entry (an entry may
@@ -248,124 +229,81 @@ public struct RuleBook: Sendable {
 
     // MARK: - movement
 
-    /// Moves up from `previous` to `price`; returns whether any rule fired.
-    private mutating func moveUp(from previous: Int64, to price: Int64) -> Bool {
+    /// Moves both ladders' cursors from `previous` to `price`, collecting in `passed` the slots whose entering bound
+    /// the move reached: `p0 < min ≤ p1` moving up, `p1 ≤ max < p0` moving down.
+    private mutating func move(from previous: Int64, to price: Int64) {
         let maxCursor = byMax.cursor(for: previous, strictlyAbove: false)
         let minCursor = byMin.cursor(for: previous, strictlyAbove: true)
         // The keys beside the cursors tell whether the move passes any bound. Most moves pass none: then nothing
         // changes, the cursors included.
-        let passesMax = maxCursor.above < price
-        let passesMin = minCursor.above <= price
-        guard passesMax || passesMin else { return false }
-        var firedCount = 0
-        phases.withUnsafeMutableBufferPointer { phases in
-            // Rules whose max the price passed (p0 ≤ max < p1): an inside rule has left (armed again, below the
-            // price); an armed one lies wholly between p0 and p1, so the next walk fires it as jumped through.
-            if passesMax {
-                byMax.walkUp(from: maxCursor.position, to: price, inclusive: false) { slot in
-                    phases[Int(slot)] = phases[Int(slot)].afterLeaving
-                }
+        if price > previous {
+            if maxCursor.above < price {
+                byMax.walkUp(from: maxCursor.position, to: price, inclusive: false) { _ in }
             }
-            // Armed rules whose min the price reached or passed (p0 < min ≤ p1) have been entered, lowest min first.
-            if passesMin {
-                byMin.walkUp(from: minCursor.position, to: price, inclusive: true) { slot in
-                    let phase = phases[Int(slot)]
-                    let state = phase.state
-                    guard state == .armed || state == .passed else { return }
-                    firedCount += 1
-                    phases[Int(slot)] = Self.fire(slot, phase, next: state == .armed ? .inside : .armed,
-                                                  fired: &fired, retired: &retiredSlots)
+            if minCursor.above <= price {
+                byMin.walkUp(from: minCursor.position, to: price, inclusive: true) { passed.append($0) }
+            }
+        } else {
+            if minCursor.below > price {
+                byMin.walkDown(from: minCursor.position, to: price, inclusive: false) { _ in }
+            }
+            if maxCursor.below >= price {
+                byMax.walkDown(from: maxCursor.position, to: price, inclusive: true) { passed.append($0) }
+            }
+        }
+    }
+
+    /// Fires the rules of the passed slots that are still in the book; a `once` rule leaves it (its id stays in the
+    /// index, stale).
+    private mutating func firePassed() {
+        phases.withUnsafeMutableBufferPointer { phases in
+            for slot in passed {
+                let phase = phases[Int(slot)]
+                guard phase != .free else { continue }
+                fired.append(slot)
+                if phase.isOnce {
+                    phases[Int(slot)] = .free
+                    retiredSlots.append(slot)
                 }
             }
         }
-        return firedCount > 0
+        passed.removeAll(keepingCapacity: true)
     }
 
-    /// Moves down from `previous` to `price`; returns whether any rule fired.
-    private mutating func moveDown(from previous: Int64, to price: Int64) -> Bool {
-        let maxCursor = byMax.cursor(for: previous, strictlyAbove: false)
-        let minCursor = byMin.cursor(for: previous, strictlyAbove: true)
-        let passesMin = minCursor.below > price
-        let passesMax = maxCursor.below >= price
-        guard passesMax || passesMin else { return false }
-        var firedCount = 0
-        phases.withUnsafeMutableBufferPointer { phases in
-            // Rules whose min the price passed (p1 < min ≤ p0): inside ones have left (armed again, above the
-            // price); armed ones lie wholly between p1 and p0 and fire as jumped through on the next walk.
-            if passesMin {
-                byMin.walkDown(from: minCursor.position, to: price, inclusive: false) { slot in
-                    phases[Int(slot)] = phases[Int(slot)].afterLeaving
-                }
-            }
-            // Armed rules whose max the price reached or passed (p1 ≤ max < p0): entered, highest max first.
-            if passesMax {
-                byMax.walkDown(from: maxCursor.position, to: price, inclusive: true) { slot in
-                    let phase = phases[Int(slot)]
-                    let state = phase.state
-                    guard state == .armed || state == .passed else { return }
-                    firedCount += 1
-                    phases[Int(slot)] = Self.fire(slot, phase, next: state == .armed ? .inside : .armed,
-                                                  fired: &fired, retired: &retiredSlots)
-                }
-            }
-        }
-        return firedCount > 0
-    }
-
-    /// Records a placed rule's firing and returns its new phase: free for a `once` rule (it leaves the book; its id
-    /// stays in the index, stale), else `next` (inside, or armed when the move jumped through).
-    /// Static, with the two lists passed in: the walks call it while they hold the phases.
-    @inline(__always)
-    private static func fire(_ slot: Int32, _ phase: Phase, next: Phase, fired: inout [Int32],
-                             retired: inout [Int32]) -> Phase {
-        fired.append(slot)
-        guard phase.isOnce else { return phase.with(next) }
-        retired.append(slot)
-        return .free
-    }
-
-    /// Places the pending rules at `price`; returns whether any fired.
-    private mutating func placePending(at price: Money) -> Bool {
+    /// Places the pending rules at `price`; those whose range holds it fire at once if armed.
+    private mutating func placePending(at price: Money) {
         var placing: [Int32] = []
         swap(&placing, &pending)
         hasPending = false
-        var anyFired = false
         for slot in placing {
             let phase = phases[Int(slot)]
-            let state = phase.state
-            guard state == .pendingArmed || state == .pendingDisarmed else { continue }
+            guard phase.isPending else { continue }
             let range = entries[Int(slot)].range
-            if range.contains(price) {
-                if state == .pendingArmed {
-                    fired.append(slot)
-                    anyFired = true
-                    if phase.isOnce {
-                        // It never joined the ladders, so the slot is free at once.
-                        phases[Int(slot)] = .free
-                        freeSlots.append(slot)
-                        continue
-                    }
+            if phase.state == .pendingArmed, range.contains(price) {
+                fired.append(slot)
+                if phase.isOnce {
+                    // It never joined the ladders, so the slot is free at once.
+                    phases[Int(slot)] = .free
+                    freeSlots.append(slot)
+                    continue
                 }
-                phases[Int(slot)] = phase.with(.inside)
-            } else {
-                phases[Int(slot)] = phase.with(.armed)
             }
+            phases[Int(slot)] = phase.with(.placed)
             byMin.insert(key: range.min.paise, slot: slot)
             byMax.insert(key: range.max.paise, slot: slot)
         }
         // Nothing adds rules during `apply`, so `pending` is still empty: give it back its storage.
         placing.removeAll(keepingCapacity: true)
         pending = placing
-        return anyFired
     }
 
     // MARK: - removal
 
     /// Takes a rule out of its slot (already out of `index`).
     private mutating func retire(_ slot: Int32) {
-        let state = phases[Int(slot)].state
+        let wasPending = phases[Int(slot)].isPending
         phases[Int(slot)] = .free
-        if state == .pendingArmed || state == .pendingDisarmed {
+        if wasPending {
             // Not in the ladders yet.
             pending.removeAll { $0 == slot }
             hasPending = !pending.isEmpty
@@ -379,7 +317,7 @@ public struct RuleBook: Sendable {
     private mutating func purgeIndexIfNeeded() {
         guard stale > 32, stale > live else { return }
         let phases = self.phases, entries = self.entries
-        index = index.filter { phases[Int($0.value)] != .free && entries[Int($0.value)].id == $0.key }
+        index.filter { id, slot in phases[Int(slot)] != .free && entries[Int(slot)].id == id }
         stale = 0
     }
 
