@@ -108,18 +108,55 @@ struct PriceLadderTests {
         }
     }
 
+    @Test("an insertion told the cursor's price keeps the cursor where a fresh search would put it",
+          arguments: [false, true])
+    func insertKeepsCursor(strictlyAbove: Bool) {
+        var random = SeededGenerator(seed: strictlyAbove ? 31 : 32)
+        var ladder = PriceLadder()
+        var price: Int64 = 200
+        // Few distinct keys around the price, so equal keys, keys equal to the price, block splits and cursors at
+        // block boundaries all occur many times.
+        for slot in 0..<6_000 {
+            if slot % 50 == 0 {
+                // A new price: forget the cursor (a rebuild does), and search one for the new price below.
+                price = Int64.random(in: 150...250, using: &random)
+                ladder.rebuild { _ in true }
+            }
+            _ = ladder.cursor(for: price, strictlyAbove: strictlyAbove)
+            let key = Int64.random(in: 140...260, using: &random)
+            ladder.insert(key: key, slot: Int32(slot), cursorAt: price, strictlyAbove: strictlyAbove)
+            let kept = ladder.cursor
+            let fresh = ladder.cursor(at: ladder.position(of: price, strictlyAbove: strictlyAbove))
+            #expect(kept != nil)
+            // Equal as places: positions may differ only as the end of one block versus the start of the next.
+            #expect(kept?.above == fresh.above)
+            #expect(kept?.below == fresh.below)
+            #expect(kept.map { flatIndex($0.position, in: ladder) } == flatIndex(fresh.position, in: ladder))
+            // Forget it now and then, so the next insertion also starts from a freshly searched cursor.
+            if slot % 7 == 0 { ladder.rebuild { _ in true } }
+        }
+        #expect(ladder.count == 6_000)
+    }
+
+    /// The number of pairs before `position`.
+    private func flatIndex(_ position: PriceLadder.Position, in ladder: PriceLadder) -> Int {
+        var after = 0
+        _ = ladder.ascending(from: position, to: .max, inclusive: true) { _ in after += 1 }
+        return ladder.count - after
+    }
+
     @Test("rebuild keeps only the accepted pairs, in order, and the ladder stays usable")
     func rebuild() {
         var random = SeededGenerator(seed: 21)
         var both = LadderAndModel()
         for slot in 0..<2_000 { both.insert(Int64.random(in: 0...500, using: &random), Int32(slot)) }
-        both.ladder.cursor = both.ladder.cursor(at: both.ladder.position(of: 250, strictlyAbove: false))
+        _ = both.ladder.cursor(for: 250, strictlyAbove: false)
         both.ladder.rebuild { $0 % 3 != 0 }
         both.model.removeAll { $0.slot % 3 == 0 }
         #expect(both.ladder.cursor == nil)
         #expect(both.ladder.count == both.model.count)
         #expect(both.ladder.slotsInOrder == both.model.map(\.slot))
-        both.ladder.cursor = both.ladder.cursor(at: both.ladder.position(of: 250, strictlyAbove: false))
+        _ = both.ladder.cursor(for: 250, strictlyAbove: false)
         for slot in 2_000..<2_600 { both.insert(Int64.random(in: 0...500, using: &random), Int32(slot)) }
         #expect(both.ladder.cursor == nil)  // an insertion moves positions
         #expect(both.ladder.keysInOrder == both.model.map(\.key))

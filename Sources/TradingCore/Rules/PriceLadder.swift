@@ -31,9 +31,10 @@ struct PriceLadder: Sendable {
     /// How full `rebuild` leaves each block, so the next insertions do not split at once.
     static let rebuildFill = 96
 
-    /// Where the owner's last walk stopped; any insertion or rebuild clears it, because positions move. Declared
-    /// first, so that it lies next to the owner's other per-tick fields.
-    var cursor: Cursor?
+    /// Where the owner's last walk stopped. A rebuild clears it, and so does `insert(key:slot:)`; the insertion that is
+    /// told the cursor's price moves it instead. Declared first, so that it lies next to the owner's other per-tick
+    /// fields.
+    private(set) var cursor: Cursor?
     private var keys: [Int64] = []
     private var slots: [Int32] = []
     private var counts: [Int32] = []
@@ -165,8 +166,17 @@ struct PriceLadder: Sendable {
 
     // MARK: - changing
 
-    /// Adds a pair after any pairs with the same key.
+    /// Adds a pair after any pairs with the same key, and clears the cursor.
     mutating func insert(key: Int64, slot: Int32) {
+        cursor = nil
+        insert(key: key, slot: slot, cursorAt: 0, strictlyAbove: false)
+    }
+
+    /// Adds a pair after any pairs with the same key and keeps the cursor, which stands for `price` (the place
+    /// before the first key at least `price`, or above it when `strictlyAbove`), pointing at the same place: so the
+    /// next move needs no search, however many rules were added since the last one.
+    mutating func insert(key: Int64, slot: Int32, cursorAt price: Int64, strictlyAbove: Bool) {
+        var kept = cursor
         cursor = nil
         count += 1
         guard !order.isEmpty else {
@@ -176,6 +186,10 @@ struct PriceLadder: Sendable {
             keys[0] = key
             slots[0] = slot
             counts[0] = 1
+            if kept != nil {
+                let before = strictlyAbove ? key <= price : key < price
+                cursor = cursor(at: Position(block: 0, offset: before ? 1 : 0))
+            }
             return
         }
         // The last block whose first key is at most `key`, or the first block when `key` is below them all.
@@ -186,8 +200,18 @@ struct PriceLadder: Sendable {
         }
         var block = Swift.max(low - 1, 0)
         if Int(counts[Int(order[block])]) == Self.blockCapacity {
-            split(block)
-            if key >= firstKeys[block + 1] { block += 1 }
+            let full = block
+            split(full)
+            if key >= firstKeys[full + 1] { block += 1 }
+            // The split moved the upper half of block `full` into a new block right after it.
+            if let place = kept?.position {
+                let half = Self.blockCapacity / 2
+                if place.block > full {
+                    kept?.position.block += 1
+                } else if place.block == full, place.offset > half {
+                    kept?.position = Position(block: full + 1, offset: place.offset - half)
+                }
+            }
         }
         let physical = Int(order[block])
         let base = physical * Self.blockCapacity
@@ -212,6 +236,21 @@ struct PriceLadder: Sendable {
         }
         counts[physical] += 1
         if at == 0 { firstKeys[block] = key }
+        guard var kept else { return }
+        // Keys before the cursor's price stay before the cursor; the pair is on one side of it.
+        if strictlyAbove ? key <= price : key < price {
+            kept.below = Swift.max(kept.below, key)
+            // In the cursor's block the new pair is at or before its offset, which therefore moves on by one.
+            if block == kept.position.block { kept.position.offset += 1 }
+        } else {
+            kept.above = Swift.min(kept.above, key)
+            // A cursor at the start of a block is also the end of the block before; a pair appended to that block
+            // lies after the cursor, so the cursor now names the place before the pair.
+            if block == kept.position.block - 1, kept.position.offset == 0, at == filled {
+                kept.position = Position(block: block, offset: at)
+            }
+        }
+        cursor = kept
     }
 
     /// Keeps only the pairs whose slot `keep` accepts, packed into fresh blocks.

@@ -289,8 +289,9 @@ public struct RuleBook: Sendable {
                 }
             }
             phases[Int(slot)] = phase.with(.placed)
-            byMin.insert(key: range.min.paise, slot: slot)
-            byMax.insert(key: range.max.paise, slot: slot)
+            // The cursors stand for this price (a move leaves them there), so the insertions keep them.
+            byMin.insert(key: range.min.paise, slot: slot, cursorAt: price.paise, strictlyAbove: true)
+            byMax.insert(key: range.max.paise, slot: slot, cursorAt: price.paise, strictlyAbove: false)
         }
         // Nothing adds rules during `apply`, so `pending` is still empty: give it back its storage.
         placing.removeAll(keepingCapacity: true)
