@@ -18,7 +18,7 @@ test: ## the full test suite (same as CI): scripts/test.sh
 
 bench: bench-rules bench-latency ## both benchmarks, release builds (figures: docs/benchmarks.md)
 
-bench-rules: ## rule book vs a naive per-rule check, 1,000,000 rules; ARGS="--profile stress"
+bench-rules: ## rule book vs a naive per-rule check, 1,000,000 rules; ARGS="--profile stress --jumps heavy"
 	$(SWIFT) build -c release --product rulebook-bench
 	.build/release/rulebook-bench $(ARGS)
 
