@@ -15,10 +15,16 @@ public struct FluentExecutionRecorder: ExecutionRecorder {
 
     public func settle(_ execution: Execution) async throws -> Order? {
         try await TransactionRunner.run(on: database) { tx in
+            guard let found = try await OrderModel.find(execution.orderID.rawValue, on: tx),
+                  found.status == OrderStatus.pending.rawValue
+            else { return nil }
+            // Read the order again under the account lock: a cancellation (or another settlement of this execution,
+            // which the engine retries after failures) that committed while this transaction waited for the lock
+            // must be seen here, or on PostgreSQL both would win.
+            try await AccountLock.acquire(UserID(found.userID), on: tx)
             guard let row = try await OrderModel.find(execution.orderID.rawValue, on: tx) else { return nil }
             var order = try row.toCore()
             guard order.status == .pending else { return nil }
-            try await AccountLock.acquire(order.owner, on: tx)
             guard let account = try await AccountModel.query(on: tx)
                 .filter(\.$userID == order.owner.rawValue).first()
             else { throw PersistenceError.corruptRow(table: AccountModel.schema, id: nil) }
