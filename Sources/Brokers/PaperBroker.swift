@@ -6,7 +6,8 @@ import TradingCore
 /// A MARKET order fills at the price of the first tick of its symbol after it was submitted; a LIMIT order fills at
 /// the first tick at or better than its limit, at that tick's price. Orders fill whole. The broker only decides
 /// *when and at what price*; cash, holdings and charges are settled by the `ExecutionRecorder`, which may still fail
-/// the order (for example when a market order's fill costs more cash than is left).
+/// the order (for example when a market order's fill costs more cash than is left). A filled order leaves the broker
+/// for good: if its settlement fails, the engine retries that same execution, it is never filled a second time.
 public final class PaperBroker: Broker {
     public let name = "paper"
 

@@ -10,6 +10,9 @@ import TradingCore
 /// and queues what happened on an outbox. One committer task drains the outbox in order, so the tick loop never
 /// waits for a commit and a slow database delays notifications, not matching. The same class runs in the server
 /// (live feed, wall clock) and in tests and backtests (scripted feed, simulated clock).
+///
+/// A settlement that still fails after its quick in-line retries is *parked*: retried in the background with
+/// `SettlementBackoff` until the database takes it, so a filled order never waits for a restart to settle.
 public final class AutomationEngine: Sendable {
     /// Work the committer makes durable, in arrival order.
     enum Work: Sendable {
@@ -31,6 +34,13 @@ public final class AutomationEngine: Sendable {
         }
     }
 
+    /// Executions whose settlement is being retried in the background, one retrier task per order.
+    struct Parked {
+        var retries: [OrderID: (execution: Execution, task: Task<Void, Never>)] = [:]
+        /// Set at shutdown: nothing new is parked, and the retriers are being wound down.
+        var stopping = false
+    }
+
     private let feed: any QuoteFeed
     private let broker: any Broker
     private let firings: any FiringRecorder
@@ -40,17 +50,19 @@ public final class AutomationEngine: Sendable {
     private let staleAfter: TimeInterval
     private let observers: [any TickObserver]
     private let metrics: (any EngineObserver)?
+    private let settlementBackoff: SettlementBackoff
     private let logger: Logger
 
     private let rules = Mutex(Rules())
     private let outbox: AsyncStream<Work>
     private let outboxInput: AsyncStream<Work>.Continuation
     private let lastTickAt = Mutex<Date?>(nil)
+    private let parked = Mutex(Parked())
 
     public init(feed: any QuoteFeed, broker: any Broker, firings: any FiringRecorder,
                 executions: any ExecutionRecorder, events: any EngineEventSink, clock: any TimeSource,
                 staleAfter: TimeInterval, tickObservers: [any TickObserver] = [], metrics: (any EngineObserver)? = nil,
-                logger: Logger = Logger(label: "stockcart.engine")) {
+                settlementBackoff: SettlementBackoff = .standard, logger: Logger = Logger(label: "stockcart.engine")) {
         self.feed = feed
         self.broker = broker
         self.firings = firings
@@ -60,6 +72,7 @@ public final class AutomationEngine: Sendable {
         self.staleAfter = staleAfter
         self.observers = tickObservers
         self.metrics = metrics
+        self.settlementBackoff = settlementBackoff
         self.logger = logger
         (outbox, outboxInput) = AsyncStream.makeStream(of: Work.self, bufferingPolicy: .unbounded)
     }
@@ -104,10 +117,14 @@ public final class AutomationEngine: Sendable {
     /// When the engine last received a tick (for readiness).
     public var lastTickTime: Date? { lastTickAt.withLock { $0 } }
 
+    /// Executions the broker reported whose settlement failed and is being retried in the background.
+    public var unsettledCount: Int { parked.withLock { $0.retries.count } }
+
     // MARK: - running
 
     /// Consumes the feed until it ends or the calling task is cancelled, then lets every queued commit finish
-    /// before returning: shutdown loses no firing or execution the engine has already matched.
+    /// before returning: shutdown loses no firing or execution the engine has already matched. Parked settlements
+    /// get one last attempt; one that still fails leaves its order PENDING for the next start (see `park`).
     public func run() async {
         let committer = Task { await drainOutbox() }
         for await tick in feed.ticks() {
@@ -117,6 +134,8 @@ public final class AutomationEngine: Sendable {
         }
         outboxInput.finish()
         await committer.value
+        // Only the committer parks, so once it is done the set of parked settlements is final.
+        await stopParkedSettlements()
         logger.info("engine stopped; outbox drained")
     }
 
@@ -199,18 +218,102 @@ public final class AutomationEngine: Sendable {
 
     private func settle(_ execution: Execution) async {
         do {
-            guard let order = try await withRetries({ try await self.executions.settle(execution) }) else { return }
-            metrics?.orderSettled(order.status)
-            events.publish(.orderUpdated(order))
+            settled(try await withRetries { try await self.executions.settle(execution) })
         } catch {
             metrics?.commitFailed()
-            logger.error("could not settle execution", metadata: [
+            logger.error("could not settle execution; retrying in the background", metadata: [
                 "order_id": "\(execution.orderID)", "error": "\(String(reflecting: error))",
             ])
+            park(execution)
         }
     }
 
-    /// Retries a commit a few times with a short backoff (a busy SQLite writer, a PostgreSQL failover).
+    /// Reports a committed settlement; nil means the order was no longer pending, so there is nothing to tell.
+    private func settled(_ order: Order?) {
+        guard let order else { return }
+        metrics?.orderSettled(order.status)
+        events.publish(.orderUpdated(order))
+    }
+
+    // MARK: - parked settlements
+
+    /// Keeps retrying `execution` in the background until it settles.
+    ///
+    /// It retries the *same* execution (price and time of the fill) rather than handing the order back to the broker
+    /// for a fresh fill. The execution is the broker's report that the trade happened; settling is bookkeeping of that
+    /// fact, and its outcome must not depend on database health. A real broker's fill stands whatever our database
+    /// does, and resubmitting would trade twice; a re-fill on the paper broker would move the price (a free option
+    /// to the user, or a loss) because of an outage. Retrying is safe because the recorder settles only a PENDING
+    /// order, in one transaction: a retry of a settlement that did commit, or of an order cancelled meanwhile,
+    /// settles nothing. Each order has at most one retrier, so two settlements of one order never race.
+    ///
+    /// Retries run beside the committer, not in it: one settlement that can never commit (a corrupt row) must not
+    /// hold up every firing and fill behind it.
+    private func park(_ execution: Execution) {
+        parked.withLock { state in
+            guard !state.stopping, state.retries[execution.orderID] == nil else { return }
+            let task = Task { await self.retryInBackground(execution) }
+            state.retries[execution.orderID] = (execution, task)
+        }
+    }
+
+    private func retryInBackground(_ execution: Execution) async {
+        var attempt = 0
+        while true {
+            attempt += 1
+            try? await Task.sleep(for: settlementBackoff.delay(before: attempt))
+            // Cancelled only at shutdown, which then makes the last attempt itself.
+            if Task.isCancelled { return }
+            do {
+                let order = try await executions.settle(execution)
+                // Publish before un-parking, so an empty parked set means every recovered order was announced.
+                settled(order)
+                parked.withLock { _ = $0.retries.removeValue(forKey: execution.orderID) }
+                logger.notice("execution settled after background retries", metadata: [
+                    "order_id": "\(execution.orderID)", "attempts": "\(attempt)",
+                ])
+                return
+            } catch {
+                logger.warning("background settlement failed; will retry", metadata: [
+                    "order_id": "\(execution.orderID)", "attempt": "\(attempt)",
+                    "error": "\(String(reflecting: error))",
+                ])
+            }
+        }
+    }
+
+    /// Stops the background retries (waiting for any attempt in flight, so the same execution is never settled
+    /// twice at once) and tries each still-unsettled execution once more.
+    private func stopParkedSettlements() async {
+        let tasks = parked.withLock { state in
+            state.stopping = true
+            return state.retries.values.map(\.task)
+        }
+        guard !tasks.isEmpty else { return }
+        for task in tasks { task.cancel() }
+        for task in tasks { await task.value }
+        let left = parked.withLock { state in
+            defer { state.retries = [:] }
+            return state.retries.values.map(\.execution).sorted { $0.time < $1.time }
+        }
+        // The server stops `run()` by cancelling it; a task of its own keeps that from aborting the last attempts.
+        await Task {
+            for execution in left {
+                do {
+                    settled(try await executions.settle(execution))
+                } catch {
+                    // The order is still PENDING in the database, so the next start hands it back to the broker.
+                    logger.error("execution unsettled at shutdown; the order stays PENDING until the next start",
+                                 metadata: [
+                                     "order_id": "\(execution.orderID)", "error": "\(String(reflecting: error))",
+                                 ])
+                }
+            }
+        }.value
+    }
+
+    /// Retries a commit a few times with a short backoff (a busy SQLite writer, a PostgreSQL failover). Settlements
+    /// that outlast this are parked; these quick retries keep a blip from reordering fills.
     private func withRetries<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
         var attempt = 0
         while true {

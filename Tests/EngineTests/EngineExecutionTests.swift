@@ -58,9 +58,9 @@ struct EngineExecutionTests {
         ])
     }
 
-    @Test("a settlement that keeps failing publishes nothing, and later executions still settle")
+    @Test("a settlement that fails its in-line retries does not hold up later executions")
     func failingSettlementDoesNotStopTheEngine() async throws {
-        let h = EngineHarness()
+        let h = EngineHarness(settlementBackoff: SettlementBackoff(initial: .seconds(3600), maximum: .seconds(3600)))
         let first = try makeOrder(1, "INFY")
         let second = try makeOrder(2, "INFY")
         try await h.submit(first)
@@ -69,6 +69,7 @@ struct EngineExecutionTests {
         try #require(await eventually { h.metrics.counts.commitFailures == 1 })
         #expect(h.sink.events.isEmpty)
         #expect(h.executions.attempts.count == 3)
+        #expect(h.engine.unsettledCount == 1, "parked for a background retry")
 
         try await h.submit(second)
         h.tick("INFY", "1511.00")
@@ -76,6 +77,7 @@ struct EngineExecutionTests {
         let settled = try #require(h.executions.order(second.id))
         #expect(settled.status == .executed)
         #expect(h.sink.events == [.orderUpdated(settled)])
+        #expect(h.engine.unsettledCount == 1, "the parked order waits for its own retry")
         await h.stop()
     }
 

@@ -27,6 +27,10 @@ public protocol Broker: Sendable {
 /// Settles an execution durably: in one transaction, moves the order to EXECUTED (updating cash, holding and the
 /// trade record) or to FAILED with a reason when cash or holdings do not allow it. Returns the order as stored, or
 /// nil when the order is no longer pending (cancelled meanwhile, or settled already).
+///
+/// The engine calls `settle` again with the same execution after a failure, until it commits (a failure may also
+/// come after the commit, when the connection drops on the reply), so settling an execution twice must change
+/// nothing the second time: that is what the "only a pending order" rule guarantees.
 public protocol ExecutionRecorder: Sendable {
     func settle(_ execution: Execution) async throws -> Order?
 }

@@ -26,14 +26,17 @@ final class EngineHarness: Sendable {
     let engine: AutomationEngine
     private let runner = Mutex<Task<Void, Never>?>(nil)
 
+    /// Background settlement retries, fast so recovery tests take milliseconds.
+    static let quickBackoff = SettlementBackoff(initial: .milliseconds(1), maximum: .milliseconds(20))
+
     init(staleAfter: TimeInterval = 5, feed: ScriptedFeed = ScriptedFeed(), observers: [any TickObserver] = [],
-         start: Bool = true) {
+         settlementBackoff: SettlementBackoff = quickBackoff, start: Bool = true) {
         self.feed = feed
         firings = FakeFiringRecorder(journal: journal)
         sink = RecordingEventSink(journal: journal)
         engine = AutomationEngine(feed: feed, broker: broker, firings: firings, executions: executions, events: sink,
                                   clock: clock, staleAfter: staleAfter, tickObservers: [tape] + observers,
-                                  metrics: metrics)
+                                  metrics: metrics, settlementBackoff: settlementBackoff)
         if start { self.start() }
     }
 
