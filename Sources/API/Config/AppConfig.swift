@@ -29,6 +29,9 @@ public struct AppConfig: Sendable {
     public var loginWindowSeconds: Double = 60
     public var priceCoalesceMilliseconds = 250
     public var tokenLifetimeSeconds: Double = 7 * 24 * 3600
+    /// WebSocket ping interval, announced to clients in `welcome`. Not read from the environment: only tests
+    /// shorten it, so that a heartbeat test does not take a minute.
+    public var socketHeartbeatSeconds = 20
 
     public init() {}
 

@@ -13,16 +13,29 @@ final class ClientConnection: Sendable {
     private let subscriptions = Mutex<[Symbol: UInt64]>([:])
     /// Writes handed to the socket and not yet flushed to the kernel.
     private let outstanding = Atomic<Int>(0)
+    /// Set by the first `close`: once the close frame is queued nothing else may follow it, and a client cut off
+    /// for not reading would otherwise get another notice queued (outside the backlog count) for every event.
+    private let closing = Atomic<Bool>(false)
 
     /// Past this many unflushed writes, price updates to this client are skipped (a newer one follows anyway).
     static let priceBacklogLimit = 64
     /// Past this many, the client is not reading at all and is disconnected.
     static let hardBacklogLimit = 4_096
 
-    init(user: UserID, socket: WebSocket) {
+    /// This connection's limits: the defaults above in production; tests pass small ones.
+    private let priceLimit: Int
+    private let hardLimit: Int
+
+    init(user: UserID, socket: WebSocket, priceBacklogLimit: Int = ClientConnection.priceBacklogLimit,
+         hardBacklogLimit: Int = ClientConnection.hardBacklogLimit) {
         self.user = user
         self.socket = socket
+        self.priceLimit = priceBacklogLimit
+        self.hardLimit = hardBacklogLimit
     }
+
+    /// Frames queued on the socket whose write has not completed yet.
+    var backlog: Int { outstanding.load(ordering: .relaxed) }
 
     func subscribe(_ symbols: [Symbol]) {
         subscriptions.withLock { table in
@@ -56,9 +69,10 @@ final class ClientConnection: Sendable {
     /// Queues a text frame without waiting. Returns false when it was dropped because the client is behind.
     @discardableResult
     func send(_ text: String, droppable: Bool) -> Bool {
+        if closing.load(ordering: .relaxed) { return false }
         let backlog = outstanding.load(ordering: .relaxed)
-        if droppable && backlog >= Self.priceBacklogLimit { return false }
-        if backlog >= Self.hardBacklogLimit {
+        if droppable && backlog >= priceLimit { return false }
+        if backlog >= hardLimit {
             close(code: .policyViolation, reason: "client too slow")
             return false
         }
@@ -70,6 +84,7 @@ final class ClientConnection: Sendable {
     }
 
     func close(code: WebSocketErrorCode, reason: String) {
+        guard closing.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
         // The close frame carries the reason; WebSocketKit's close(code:) has no reason parameter, so send it first.
         let socket = self.socket
         socket.eventLoop.execute {

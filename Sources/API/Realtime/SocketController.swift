@@ -12,7 +12,6 @@ struct SocketController {
     /// Application close code for a missing or bad token (4000–4999 is reserved for applications).
     static let unauthorizedCode = WebSocketErrorCode.unknown(4401)
     static let authTimeout: TimeAmount = .seconds(5)
-    static let heartbeat: TimeAmount = .seconds(20)
 
     let services: StockCartServices
 
@@ -22,7 +21,8 @@ struct SocketController {
         routes.webSocket("api", "ws", maxFrameSize: 65_536, shouldUpgrade: { request in
             request.eventLoop.makeSucceededFuture([:])
         }, onUpgrade: { [services] request, socket in
-            socket.pingInterval = Self.heartbeat
+            // WebSocketKit pings every interval and closes a socket whose last ping went unanswered.
+            socket.pingInterval = .seconds(Int64(services.config.socketHeartbeatSeconds))
             let session = SocketSession(socket: socket, services: services)
             socket.onText { _, text in session.receive(text) }
             socket.onClose.whenComplete { _ in session.closed() }

@@ -37,7 +37,8 @@ final class SocketHub: EngineEventSink, Sendable {
 
     var count: Int { connections.withLock { $0.values.reduce(0) { $0 + $1.count } } }
 
-    private func sockets(of user: UserID) -> [ClientConnection] {
+    /// The open sockets of one user (internal so tests can look at a connection's server side).
+    func sockets(of user: UserID) -> [ClientConnection] {
         connections.withLock { Array(($0[user] ?? [:]).values) }
     }
 

@@ -105,8 +105,9 @@ final class SocketSession: Sendable {
         }
         guard let pending else { return } // closed while the token was being checked
         services.sockets.add(connection)
-        connection.send(SocketMessage.text(SocketMessage.Welcome(userId: user.description, heartbeatSeconds: 20)),
-                        droppable: false)
+        let welcome = SocketMessage.Welcome(userId: user.description,
+                                            heartbeatSeconds: services.config.socketHeartbeatSeconds)
+        connection.send(SocketMessage.text(welcome), droppable: false)
         for text in pending { SocketMessageHandler.handle(text, from: connection, market: services.hub) }
         if socket.isClosed { closed() }
     }
