@@ -11,6 +11,7 @@ final class SocketClient: Sendable {
     let socket: WebSocket
     private let received = Mutex<[[String: String]]>([])
     private let raw = Mutex<[String]>([])
+    private let pings = Mutex(0)
 
     private init(socket: WebSocket) {
         self.socket = socket
@@ -24,6 +25,8 @@ final class SocketClient: Sendable {
             try await WebSocket.connect(to: "ws://127.0.0.1:\(port)/api/ws\(query)", on: group) { socket in
                 let client = SocketClient(socket: socket)
                 socket.onText { _, text in client.record(text) }
+                // WebSocketKit answers pings itself; this only counts them.
+                socket.onPing { _, _ in client.pings.withLock { $0 += 1 } }
                 ready.succeed(client)
             }.get()
         } catch {
@@ -40,6 +43,9 @@ final class SocketClient: Sendable {
         for (key, value) in object { flat[key] = "\(value)" }
         received.withLock { $0.append(flat) }
     }
+
+    /// WebSocket ping frames received from the server so far.
+    var pingsReceived: Int { pings.withLock { $0 } }
 
     /// Every message received so far, as raw JSON text.
     var texts: [String] { raw.withLock { $0 } }
