@@ -220,11 +220,12 @@ public final class AutomationEngine: Sendable {
         do {
             settled(try await withRetries { try await self.executions.settle(execution) })
         } catch {
+            // Parked before the failure is counted, so whoever sees the count also sees the retry under way.
+            park(execution)
             metrics?.commitFailed()
             logger.error("could not settle execution; retrying in the background", metadata: [
                 "order_id": "\(execution.orderID)", "error": "\(String(reflecting: error))",
             ])
-            park(execution)
         }
     }
 
