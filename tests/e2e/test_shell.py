@@ -1,13 +1,14 @@
 """The shell the pages run in: the strict Content-Security-Policy is really sent and nothing in Public/ needs it
 relaxed (no inline scripts, styles or handlers, no HTML injection), every module is preloaded (no request
-waterfall), and the first screens paint fast. Console cleanliness is checked by the `browser` fixture after every
-test; here a session visits every page with no allowances at all."""
+waterfall), the market watch's sparklines cost one request, and the first screens paint fast. Console cleanliness
+is checked by the `browser` fixture after every test; here a session visits every page with no allowances at all."""
 
 from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import requests
 
@@ -91,6 +92,26 @@ def test_every_module_is_preloaded_so_there_is_no_waterfall():
     assert not missing, f"modules imported by js/app.js without <link rel=modulepreload>: {missing}"
     stale = sorted(preloaded - needed)
     assert not stale, f"modulepreload links for modules nothing imports: {stale}"
+
+
+def test_market_watch_sparklines_come_from_one_request(live_server, browser):
+    b = browser()
+    b.sign_up(live_server.base_url, unique_email("spark"))
+    b.driver.refresh()  # a fresh page load, so the module's sparkline cache is empty and this visit must ask
+    b.wait_market()
+    b.wait(lambda d: b.count("tr.watch-row .spark-line[points*=',']") == 50, "a sparkline drawn on every row")
+
+    # Every resource this page load fetched (modules, API calls), as the browser's own Performance API saw them.
+    candles = b.js("""
+        return performance.getEntriesByType('resource')
+          .map((entry) => entry.name).filter((url) => url.includes('/candles'));""")
+    assert len(candles) == 1, f"expected one candles request for the sparklines, got {len(candles)}: {candles}"
+    url = urlsplit(candles[0])
+    assert url.path == "/api/stocks/candles", candles[0]
+    query = parse_qs(url.query)
+    shown = set(b.js("return [...document.querySelectorAll('tr.watch-row')].map((row) => row.dataset.symbol)"))
+    assert set(query["symbols"][0].split(",")) == shown, "the batch request did not name every stock on the page"
+    assert query["interval"] == ["5m"], query
 
 
 def test_first_screens_paint_fast_and_console_stays_clean(live_server, browser):

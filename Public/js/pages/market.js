@@ -16,6 +16,7 @@ import { icon } from "../icons.js";
 const view = { search: "", sector: "", sort: "symbol", dir: "asc" };
 const sparkCache = new Map(); // symbol → {candles, at}
 const SPARK_TTL_MS = 5 * 60 * 1000;
+const SPARK_BATCH = 100; // the most symbols GET /api/stocks/candles takes in one request
 
 const COLUMNS = [
   { key: "symbol", label: "Instrument", sortable: true, className: "col-sym" },
@@ -269,7 +270,9 @@ export function mount(root, { signal }) {
   }, 1000);
   cleanups.push(() => clearInterval(sparkTimer));
 
-  // ---- sparklines: 5-minute history, six requests at a time, visible rows first ---------------------------------
+  // ---- sparklines: 5-minute history, every row's in one batch request ------------------------------------------
+  // One request instead of one per stock; a list longer than the server's cap (SPARK_BATCH) goes in chunks, and a
+  // history cached less than SPARK_TTL_MS ago is not asked for again.
   async function loadSparklines(symbols) {
     const todo = symbols.filter((symbol) => {
       const cached = sparkCache.get(symbol);
@@ -279,20 +282,22 @@ export function mount(root, { signal }) {
       }
       return true;
     });
-    let next = 0;
-    async function worker() {
-      while (next < todo.length && !signal.aborted) {
-        const symbol = todo[next++];
-        try {
-          const data = await api.get(`/api/stocks/${api.enc(symbol)}/candles?interval=5m&limit=${SPARK_BARS}`, { signal });
-          sparkCache.set(symbol, { candles: data.candles, at: Date.now() });
-          rows.get(symbol)?.spark.setHistory(data.candles, store.stock(symbol)?.previous_close);
-        } catch (error) {
-          if (signal.aborted || error?.status === 401) return;
+    const chunks = [];
+    for (let i = 0; i < todo.length; i += SPARK_BATCH) chunks.push(todo.slice(i, i + SPARK_BATCH));
+    await Promise.all(chunks.map(async (chunk) => {
+      const list = chunk.map(api.enc).join(",");
+      try {
+        const data = await api.get(`/api/stocks/candles?symbols=${list}&interval=5m&limit=${SPARK_BARS}`, { signal });
+        const at = Date.now();
+        for (const { symbol, candles } of data) {
+          sparkCache.set(symbol, { candles, at });
+          rows.get(symbol)?.spark.setHistory(candles, store.stock(symbol)?.previous_close);
         }
+      } catch {
+        // A failed batch leaves those sparklines blank until the next visit or reconnect (resync) asks again;
+        // the prices beside them do not depend on it.
       }
-    }
-    await Promise.all(Array.from({ length: 6 }, worker));
+    }));
   }
 
   // ---- first paint ----------------------------------------------------------------------------------------------
