@@ -4,7 +4,10 @@ import Persistence
 import TradingCore
 import Vapor
 
-/// The cart: auto-added and manual lines, removal, and checkout into BUY orders.
+/// The cart: auto-added and manual lines, their quantities, removal, and checkout into BUY orders.
+///
+/// Quantity changes are not audit-logged, like adding and removing lines: none of them moves money. Checkout, which
+/// does, is.
 struct CartController {
     let services: StockCartServices
 
@@ -12,6 +15,7 @@ struct CartController {
         let cart = routes.grouped("api", "cart")
         cart.get(use: list)
         cart.post(use: add)
+        cart.patch(":id", use: update)
         cart.delete(":id", use: remove)
         cart.post("checkout", use: checkout)
     }
@@ -44,6 +48,24 @@ struct CartController {
         return response
     }
 
+    /// `PATCH /api/cart/{id}` with `{"quantity": N}`: stores the quantity to buy at checkout. 200 with the line.
+    @Sendable func update(_ req: Request) async throws -> CartItemResponse {
+        let owner = try req.user.id
+        // A malformed id answers like an unknown one (as for DELETE), before the body is looked at.
+        guard let raw = req.parameters.get("id"), let id = UUID(uuidString: raw) else {
+            throw APIError.notFound("cart item")
+        }
+        let body = try req.content.decode(UpdateCartItemRequest.self)
+        guard let number = body.quantity else { throw APIError.validation("quantity", "quantity is required") }
+        guard number.rounded() == number, number >= 1, number <= Double(Order.maxQuantity) else {
+            throw APIError.validation("quantity", "quantity must be a whole number from 1 to \(Order.maxQuantity)")
+        }
+        guard let item = try await CartStore(database: req.db)
+            .setQuantity(id, owner: owner, quantity: Int64(number), now: services.clock.now())
+        else { throw APIError.notFound("cart item") }
+        return CartItemResponse(item, ltp: services.hub.quote(for: item.symbol)?.lastPrice)
+    }
+
     /// `DELETE /api/cart/{id}`: 204.
     @Sendable func remove(_ req: Request) async throws -> HTTPStatus {
         guard let raw = req.parameters.get("id"), let id = UUID(uuidString: raw),
@@ -53,7 +75,8 @@ struct CartController {
     }
 
     /// `POST /api/cart/checkout` with `Idempotency-Key`: one MARKET BUY per line. 201 with the orders; a retry with
-    /// the same key and body answers 200 with the same orders and places nothing.
+    /// the same key and body answers 200 with the same orders and places nothing. A line without a quantity buys
+    /// the quantity stored on the cart line.
     @Sendable func checkout(_ req: Request) async throws -> Response {
         let owner = try req.user.id
         guard let key = req.headers.first(name: "Idempotency-Key")?.trimmingCharacters(in: .whitespaces),
@@ -78,12 +101,13 @@ struct CartController {
             guard seen.insert(id).inserted else {
                 throw APIError.validation("items[\(index)].cart_item_id", "cart item listed twice")
             }
-            guard let quantity = item.quantity else {
-                throw APIError.validation("items[\(index)].quantity", "items[\(index)].quantity is required")
-            }
-            lines.append(.init(cartItemID: id, quantity: quantity))
+            lines.append(.init(cartItemID: id, quantity: item.quantity))
         }
-        let fingerprint = lines.map { "\($0.cartItemID.uuidString):\($0.quantity)" }.joined(separator: ",")
+        // The fingerprint is of the body as sent: an explicit quantity keeps the form it always had (so keys issued
+        // before stored quantities existed still replay), and "stored" stands for "whatever the line holds", which
+        // cannot be read again on a retry once the line has been checked out.
+        let fingerprint = lines.map { "\($0.cartItemID.uuidString):\($0.quantity.map(String.init) ?? "stored")" }
+            .joined(separator: ",")
         let digest = SHA256.hash(data: Data(fingerprint.utf8)).map { String(format: "%02x", $0) }.joined()
         let hub = services.hub
         let now = services.clock.now()

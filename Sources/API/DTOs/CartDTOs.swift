@@ -8,6 +8,13 @@ struct AddToCartRequest: Content {
     var quantity: Int64?
 }
 
+/// `PATCH /api/cart/{id}` body.
+struct UpdateCartItemRequest: Content {
+    /// Decoded as a number rather than an integer so that a fraction gets the same "whole number from 1 to …"
+    /// answer as a zero does, instead of a generic decoding error.
+    var quantity: Double?
+}
+
 /// A cart line as the API shows it, with the live price next to the price when it was added.
 struct CartItemResponse: Content {
     var id: UUID
@@ -43,6 +50,7 @@ struct CartResponse: Content {
 struct CheckoutRequest: Content {
     struct Line: Content {
         var cartItemId: UUID?
+        /// Absent or null: buy the quantity stored on the cart line.
         var quantity: Int64?
     }
     var items: [Line]?

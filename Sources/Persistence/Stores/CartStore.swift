@@ -30,6 +30,27 @@ public struct CartStore: Sendable {
         return true
     }
 
+    /// Sets the quantity of a line in the user's cart; nil if no such line is in this user's cart.
+    ///
+    /// Runs under the account lock, like checkout, so the two are ordered: a checkout that reads the stored quantity
+    /// sees this change or none of it, and a change that comes after the line was checked out finds nothing (rather
+    /// than rewriting the quantity recorded for a line already bought).
+    public func setQuantity(_ id: UUID, owner: UserID, quantity: Int64, now: Date) async throws -> CartItem? {
+        try await TransactionRunner.run(on: database) { tx in
+            try await AccountLock.acquire(owner, on: tx)
+            guard let row = try await CartItemModel.query(on: tx)
+                .filter(\.$id == id)
+                .filter(\.$userID == owner.rawValue)
+                .filter(\.$status == CartItemModel.Status.inCart.rawValue)
+                .first()
+            else { return nil }
+            row.quantity = quantity
+            row.updatedAt = now
+            try await row.update(on: tx)
+            return try row.toCore()
+        }
+    }
+
     private func inCart(owner: UserID) -> QueryBuilder<CartItemModel> {
         CartItemModel.query(on: database)
             .filter(\.$userID == owner.rawValue)

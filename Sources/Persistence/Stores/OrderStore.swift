@@ -59,8 +59,9 @@ public struct OrderStore: Sendable {
     /// One line of a checkout: a cart line and how many shares to buy.
     public struct CheckoutLine: Hashable, Sendable {
         public var cartItemID: UUID
-        public var quantity: Int64
-        public init(cartItemID: UUID, quantity: Int64) {
+        /// nil: the quantity stored on the cart line, read inside the checkout transaction.
+        public var quantity: Int64?
+        public init(cartItemID: UUID, quantity: Int64?) {
             self.cartItemID = cartItemID
             self.quantity = quantity
         }
@@ -68,6 +69,8 @@ public struct OrderStore: Sendable {
 
     /// Turns cart lines into MARKET BUY orders in one transaction, keyed by the client's idempotency key: a retry
     /// with the same key and body returns the orders of the first attempt (`replayed: true`) and places nothing new.
+    /// A line without a quantity buys the quantity stored on the cart line; `fingerprint` must come from the request
+    /// as sent (not from stored quantities), so a retry is recognised after the lines have left the cart.
     public func checkout(owner: UserID, idempotencyKey: String, fingerprint: String, lines: [CheckoutLine],
                          price: @escaping @Sendable (Symbol) -> Money?, now: Date) async throws
         -> (orders: [Order], replayed: Bool) {
@@ -86,16 +89,17 @@ public struct OrderStore: Sendable {
                         .first(), let symbol = Symbol(item.symbol)
                     else { throw CheckoutError.itemNotInCart(index: index) }
                     guard let estimate = price(symbol) else { throw CheckoutError.itemNotInCart(index: index) }
+                    let quantity = line.quantity ?? item.quantity
                     let order: Order
                     do {
                         order = try Order(id: OrderID(UUID()), owner: owner, symbol: symbol, side: .buy,
-                                          type: .market, quantity: line.quantity, limitPrice: nil, createdAt: now)
+                                          type: .market, quantity: quantity, limitPrice: nil, createdAt: now)
                     } catch let error as ValidationError {
                         throw ValidationError(field: "items[\(index)].quantity", reason: error.reason)
                     }
                     placements.append(Placement(order: order, estimatePrice: estimate, cartItemID: item.id))
                     item.status = CartItemModel.Status.checkedOut.rawValue
-                    item.quantity = line.quantity
+                    item.quantity = quantity
                     item.updatedAt = now
                     try await item.update(on: tx)
                 }
