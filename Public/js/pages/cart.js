@@ -2,6 +2,11 @@
 // a quantity input, the line total; estimated charges and the grand total against available cash; remove; and
 // checkout.
 //
+// A quantity is stored on the server as it is edited (PATCH /api/cart/{id}, after a pause in typing or at once when
+// the field is left), so a reload or another tab shows it; a quantity the server refuses is explained next to the
+// field. Saves of one line run one after another and each sends what the field holds when it starts, so the last
+// one stored is the last one typed.
+//
 // Checkout sends an Idempotency-Key. The key belongs to one exact request (lines and quantities): a retry of the same
 // request after a network failure reuses it, so the server can never place the orders twice; a changed request
 // gets a new key. While a checkout is in flight the button is disabled and further submits are ignored.
@@ -19,7 +24,8 @@ import { icon } from "../icons.js";
 import { ruleRange } from "../notifications.js";
 
 const MAX_QUANTITY = 1_000_000;
-const quantities = new Map(); // cart item id → quantity typed (kept while the tab lives)
+const SAVE_DELAY_MS = 600;    // a pause in typing this long stores the quantity
+const quantities = new Map(); // cart item id → quantity typed and not yet stored (kept while the tab lives)
 const excluded = new Set();    // cart item ids unticked for checkout
 
 export function mount(root, { signal }) {
@@ -33,6 +39,8 @@ export function mount(root, { signal }) {
   let lines = new Map(); // id → line parts
   let unwatch = null;
   let checkout = { key: null, fingerprint: null, inFlight: false };
+  const saveTimers = new Map(); // cart item id → the debounce timer of its next quantity save
+  const saving = new Map();     // cart item id → its quantity save in flight (the next one waits for it)
 
   const listEl = h("div.cart-lines", { attrs: { role: "list", "aria-label": "Cart items" } });
   const countEl = h("span.page-sub");
@@ -99,6 +107,16 @@ export function mount(root, { signal }) {
       const value = Number(qty.value);
       if (Number.isInteger(value) && value >= 1) quantities.set(item.id, value);
       paint();
+      scheduleSave(item.id);
+    });
+    // Leaving the field (or Enter) stores it at once; an empty field is explained rather than sent.
+    qty.addEventListener("change", () => {
+      if (qty.value.trim() === "") {
+        cancelSave(item.id);
+        setFieldError(qty, `Enter a whole number from 1 to ${int(MAX_QUANTITY)}.`);
+      } else {
+        saveQuantity(item.id);
+      }
     });
     const step = (delta) => {
       const value = Math.min(MAX_QUANTITY, Math.max(1, (parseInt(qty.value, 10) || 1) + delta));
@@ -106,6 +124,7 @@ export function mount(root, { signal }) {
       quantities.set(item.id, value);
       setFieldError(qty, "");
       paint();
+      scheduleSave(item.id);
     };
     const ltp = h("span.flash-cell");
     const vsAdded = h("span.line-vs");
@@ -184,6 +203,51 @@ export function mount(root, { signal }) {
     }
   }
 
+  // ---- quantities ---------------------------------------------------------------------------------------------------
+  function scheduleSave(id) {
+    clearTimeout(saveTimers.get(id));
+    saveTimers.set(id, setTimeout(() => saveQuantity(id), SAVE_DELAY_MS));
+  }
+
+  function cancelSave(id) {
+    clearTimeout(saveTimers.get(id));
+    saveTimers.delete(id);
+  }
+
+  function saveQuantity(id, options) {
+    cancelSave(id);
+    const next = (saving.get(id) ?? Promise.resolve()).then(() => storeQuantity(id, options));
+    saving.set(id, next);
+    next.finally(() => { if (saving.get(id) === next) saving.delete(id); });
+    return next;
+  }
+
+  // Sends what the field holds now. `requestSignal` is the page's, except for the saves flushed when the page is
+  // left (the page's signal is aborted by then, and the quantity should still be stored).
+  async function storeQuantity(id, { requestSignal = signal } = {}) {
+    const line = lines.get(id);
+    if (!line) return;
+    const sent = line.qty.value.trim();
+    if (sent === "") return; // still being typed; leaving the field empty is explained by the change handler
+    try {
+      const saved = await api.patch(`/api/cart/${id}`, { quantity: Number(sent) }, { signal: requestSignal });
+      line.item.quantity = saved.quantity;
+      if (quantities.get(id) === saved.quantity) quantities.delete(id);
+    } catch (error) {
+      if (requestSignal?.aborted) return;
+      if (error.status === 404) {
+        // Removed or checked out meanwhile (say in another tab): show the cart as it is now.
+        quantities.delete(id);
+        load();
+      } else if (error.status === 422) {
+        // Only if the field still says what was refused: a newer edit has its own save coming.
+        if (line.qty.value.trim() === sent) setFieldError(line.qty, error.reason);
+      } else {
+        toastError(error, `Could not save the quantity of ${line.item.symbol}`);
+      }
+    }
+  }
+
   // ---- actions ------------------------------------------------------------------------------------------------------
   async function remove(item) {
     const line = lines.get(item.id);
@@ -220,6 +284,8 @@ export function mount(root, { signal }) {
       return;
     }
     if (!selected.length) return;
+    // The checkout carries these quantities itself: a save still waiting would only find the lines gone.
+    for (const line of selected) cancelSave(line.item.id);
     const body = { items: selected.map((line) => ({ cart_item_id: line.item.id, quantity: quantityOf(line) })) };
     const fingerprint = JSON.stringify(body);
     if (checkout.fingerprint !== fingerprint) {
@@ -246,6 +312,8 @@ export function mount(root, { signal }) {
       navigate("/orders");
     } catch (error) {
       checkout.inFlight = false;
+      // The lines are still in the cart: store the quantities whose saves the checkout cancelled.
+      for (const line of selected) if (quantities.has(line.item.id)) scheduleSave(line.item.id);
       if (error.status === 0) {
         // The request may or may not have reached the server: keep the key, so trying again cannot double-order.
         setText(summaryError, `${error.reason} Trying again is safe: it will not place the orders twice.`);
@@ -324,6 +392,8 @@ export function mount(root, { signal }) {
   load();
   return {
     unmount() {
+      // Leaving the page stores what was typed but not yet saved.
+      for (const id of [...saveTimers.keys()]) saveQuantity(id, { requestSignal: null });
       unwatch?.();
       cleanups.forEach((fn) => fn());
     },
