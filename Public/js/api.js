@@ -65,10 +65,12 @@ export function humanize(reason) {
 
 /**
  * request("POST", "/api/rules", {body}) → parsed JSON (or null for 204).
- * Options: body, headers, signal, auth (default true), timeout (ms).
+ * Options: body, headers, signal, auth (default true), timeout (ms), keepalive (the browser delivers the request
+ * even if the page unloads meanwhile; for saves flushed on `pagehide`).
  */
-export async function request(method, path, { body, headers = {}, signal, auth = true, timeout = DEFAULT_TIMEOUT_MS } = {}) {
+export async function request(method, path, { body, headers = {}, signal, auth = true, timeout = DEFAULT_TIMEOUT_MS, keepalive = false } = {}) {
   const init = { method, headers: { Accept: "application/json", ...headers }, cache: "no-store" };
+  if (keepalive) init.keepalive = true;
   if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);

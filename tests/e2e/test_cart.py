@@ -44,6 +44,14 @@ def test_quantity_is_stored_survives_a_reload_and_is_bought(live_server, browser
     wait_until(lambda: stored() == 7, "the server to store quantity 7")
     assert b.js("return document.querySelector(arguments[0]).textContent", error) == ""
 
+    # A reload right after typing, before the pause that would save it: the page flushes the save as it unloads.
+    b.type(field, "9")
+    b.driver.refresh()
+    wait_until(lambda: stored() == 9, "the server to store quantity 9 sent while the page unloaded")
+    b.wait(lambda d: b.find(field).get_attribute("value") == "9", "the stored quantity after the reload")
+    b.type(field, "7" + Keys.TAB)
+    wait_until(lambda: stored() == 7, "the server to store quantity 7 again")
+
     # A reload (a fresh page, nothing kept in the tab) shows the stored quantity.
     b.driver.refresh()
     b.wait(lambda d: b.find(field).get_attribute("value") == "7", "the stored quantity after the reload")

@@ -223,14 +223,15 @@ export function mount(root, { signal }) {
   }
 
   // Sends what the field holds now. `requestSignal` is the page's, except for the saves flushed when the page is
-  // left (the page's signal is aborted by then, and the quantity should still be stored).
-  async function storeQuantity(id, { requestSignal = signal } = {}) {
+  // left (the page's signal is aborted by then, and the quantity should still be stored); `keepalive` for those
+  // flushed as the whole document unloads.
+  async function storeQuantity(id, { requestSignal = signal, keepalive = false } = {}) {
     const line = lines.get(id);
     if (!line) return;
     const sent = line.qty.value.trim();
     if (sent === "") return; // still being typed; leaving the field empty is explained by the change handler
     try {
-      const saved = await api.patch(`/api/cart/${id}`, { quantity: Number(sent) }, { signal: requestSignal });
+      const saved = await api.patch(`/api/cart/${id}`, { quantity: Number(sent) }, { signal: requestSignal, keepalive });
       line.item.quantity = saved.quantity;
       if (quantities.get(id) === saved.quantity) quantities.delete(id);
     } catch (error) {
@@ -388,6 +389,18 @@ export function mount(root, { signal }) {
   cleanups.push(bus.on("order.updated", () => {
     api.get("/api/portfolio", { signal }).then((pf) => { portfolio = pf; paint(); }).catch(() => {});
   }));
+
+  // A reload or a closed tab unloads the document without unmounting the page: the waiting saves go out now, with
+  // `keepalive` so the browser still delivers them once the page is gone. Not chained behind a save in flight (that
+  // would start them too late); they carry the newest value anyway.
+  const flushOnUnload = () => {
+    for (const id of [...saveTimers.keys()]) {
+      cancelSave(id);
+      storeQuantity(id, { requestSignal: null, keepalive: true });
+    }
+  };
+  window.addEventListener("pagehide", flushOnUnload);
+  cleanups.push(() => window.removeEventListener("pagehide", flushOnUnload));
 
   load();
   return {
