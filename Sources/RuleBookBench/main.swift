@@ -117,14 +117,19 @@ struct Options {
             }
             return value
         }
+        /// The next argument as one of `Choice`'s raw values (`--profile interest`, `--jumps nse`).
+        func choice<Choice: RawRepresentable>(_ name: String, _ choices: String) -> Choice? where Choice.RawValue == String {
+            index += 1
+            guard index < arguments.count, let value = Choice(rawValue: arguments[index]) else {
+                say("error: \(name) needs \(choices)")
+                return nil
+            }
+            return value
+        }
         while index < arguments.count {
             switch arguments[index] {
             case "--profile":
-                index += 1
-                guard index < arguments.count, let profile = Profile(rawValue: arguments[index]) else {
-                    say("error: --profile needs interest or stress")
-                    return nil
-                }
+                guard let profile: Profile = choice("--profile", "interest or stress") else { return nil }
                 options.profile = profile
             case "--rules": guard let value = number("--rules") else { return nil }; options.rules = value
             case "--ticks": guard let value = number("--ticks") else { return nil }; options.ticks = value
@@ -139,11 +144,7 @@ struct Options {
             case "--seed": guard let value = number("--seed") else { return nil }; options.seed = UInt64(value)
             case "--uniform": options.uniformSymbols = true
             case "--jumps":
-                index += 1
-                guard index < arguments.count, let jumps = Jumps(rawValue: arguments[index]) else {
-                    say("error: --jumps needs nse or heavy")
-                    return nil
-                }
+                guard let jumps: Jumps = choice("--jumps", "nse or heavy") else { return nil }
                 options.jumps = jumps
             default:
                 say("error: unknown argument \(arguments[index])")

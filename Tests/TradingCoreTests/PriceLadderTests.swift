@@ -12,11 +12,16 @@ private struct LadderAndModel {
         model.insert((key, slot), at: at)
     }
 
-    /// The number of pairs before `position`.
-    func flatIndex(_ position: PriceLadder.Position) -> Int {
+    func flatIndex(_ position: PriceLadder.Position) -> Int { ladder.flatIndex(position) }
+}
+
+extension PriceLadder {
+    /// The number of pairs before `position`, so positions compare as places (the end of one block and the start of
+    /// the next are the same place).
+    func flatIndex(_ position: Position) -> Int {
         var after = 0
-        _ = ladder.ascending(from: position, to: .max, inclusive: true) { _ in after += 1 }
-        return ladder.count - after
+        _ = ascending(from: position, to: .max, inclusive: true) { _ in after += 1 }
+        return count - after
     }
 }
 
@@ -131,18 +136,11 @@ struct PriceLadderTests {
             // Equal as places: positions may differ only as the end of one block versus the start of the next.
             #expect(kept?.above == fresh.above)
             #expect(kept?.below == fresh.below)
-            #expect(kept.map { flatIndex($0.position, in: ladder) } == flatIndex(fresh.position, in: ladder))
+            #expect(kept.map { ladder.flatIndex($0.position) } == ladder.flatIndex(fresh.position))
             // Forget it now and then, so the next insertion also starts from a freshly searched cursor.
             if slot % 7 == 0 { ladder.rebuild { _ in true } }
         }
         #expect(ladder.count == 6_000)
-    }
-
-    /// The number of pairs before `position`.
-    private func flatIndex(_ position: PriceLadder.Position, in ladder: PriceLadder) -> Int {
-        var after = 0
-        _ = ladder.ascending(from: position, to: .max, inclusive: true) { _ in after += 1 }
-        return ladder.count - after
     }
 
     @Test("rebuild keeps only the accepted pairs, in order, and the ladder stays usable")

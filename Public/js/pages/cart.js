@@ -24,6 +24,8 @@ import { icon } from "../icons.js";
 import { ruleRange } from "../notifications.js";
 
 const MAX_QUANTITY = 1_000_000;
+/** What a quantity field must hold, said where the browser refuses one before the server sees it. */
+const QUANTITY_HINT = `Enter a whole number from 1 to ${int(MAX_QUANTITY)}.`;
 const SAVE_DELAY_MS = 600;    // a pause in typing this long stores the quantity
 const quantities = new Map(); // cart item id → quantity typed and not yet stored (kept while the tab lives)
 const excluded = new Set();    // cart item ids unticked for checkout
@@ -113,7 +115,7 @@ export function mount(root, { signal }) {
     qty.addEventListener("change", () => {
       if (qty.value.trim() === "") {
         cancelSave(item.id);
-        setFieldError(qty, `Enter a whole number from 1 to ${int(MAX_QUANTITY)}.`);
+        setFieldError(qty, QUANTITY_HINT);
       } else {
         saveQuantity(item.id);
       }
@@ -276,7 +278,7 @@ export function mount(root, { signal }) {
     for (const line of selected) {
       setFieldError(line.qty, "");
       if (!quantityOf(line)) {
-        setFieldError(line.qty, `Enter a whole number from 1 to ${int(MAX_QUANTITY)}.`);
+        setFieldError(line.qty, QUANTITY_HINT);
         bad ??= line.qty;
       }
     }

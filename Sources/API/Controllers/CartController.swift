@@ -35,10 +35,7 @@ struct CartController {
         guard let symbol = Symbol(raw), let quote = services.hub.quote(for: symbol) else {
             throw APIError.validation("symbol", "unknown symbol '\(raw)'")
         }
-        let quantity = body.quantity ?? 1
-        guard (1...Order.maxQuantity).contains(quantity) else {
-            throw APIError.validation("quantity", "quantity must be from 1 to \(Order.maxQuantity)")
-        }
+        let quantity = try Self.validQuantity(Double(body.quantity ?? 1))
         let item = CartItem(id: UUID(), owner: owner, symbol: symbol, quantity: quantity,
                             priceWhenAdded: quote.lastPrice, autoAdded: false, ruleID: nil, fireNumber: nil,
                             addedAt: services.clock.now())
@@ -57,13 +54,19 @@ struct CartController {
         }
         let body = try req.content.decode(UpdateCartItemRequest.self)
         guard let number = body.quantity else { throw APIError.validation("quantity", "quantity is required") }
+        let quantity = try Self.validQuantity(number)
+        guard let item = try await CartStore(database: req.db)
+            .setQuantity(id, owner: owner, quantity: quantity, now: services.clock.now())
+        else { throw APIError.notFound("cart item") }
+        return CartItemResponse(item, ltp: services.hub.quote(for: item.symbol)?.lastPrice)
+    }
+
+    /// A cart line's quantity, from 1 to `Order.maxQuantity` shares: the one check for adding a line and changing it.
+    private static func validQuantity(_ number: Double) throws -> Int64 {
         guard number.rounded() == number, number >= 1, number <= Double(Order.maxQuantity) else {
             throw APIError.validation("quantity", "quantity must be a whole number from 1 to \(Order.maxQuantity)")
         }
-        guard let item = try await CartStore(database: req.db)
-            .setQuantity(id, owner: owner, quantity: Int64(number), now: services.clock.now())
-        else { throw APIError.notFound("cart item") }
-        return CartItemResponse(item, ltp: services.hub.quote(for: item.symbol)?.lastPrice)
+        return Int64(number)
     }
 
     /// `DELETE /api/cart/{id}`: 204.

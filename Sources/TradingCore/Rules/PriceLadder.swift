@@ -179,18 +179,11 @@ struct PriceLadder: Sendable {
         var kept = cursor
         cursor = nil
         count += 1
-        guard !order.isEmpty else {
+        if order.isEmpty {
+            // One empty block to insert into; the cursor of an empty ladder is already at its start.
             appendBlock()
             order.append(0)
             firstKeys.append(key)
-            keys[0] = key
-            slots[0] = slot
-            counts[0] = 1
-            if kept != nil {
-                let before = strictlyAbove ? key <= price : key < price
-                cursor = cursor(at: Position(block: 0, offset: before ? 1 : 0))
-            }
-            return
         }
         // The last block whose first key is at most `key`, or the first block when `key` is below them all.
         var low = 0, high = firstKeys.count
@@ -237,7 +230,7 @@ struct PriceLadder: Sendable {
         counts[physical] += 1
         if at == 0 { firstKeys[block] = key }
         guard var kept else { return }
-        // Keys before the cursor's price stay before the cursor; the pair is on one side of it.
+        // Keys before the cursor's price lie before the cursor, the others after it.
         if strictlyAbove ? key <= price : key < price {
             kept.below = Swift.max(kept.below, key)
             // In the cursor's block the new pair is at or before its offset, which therefore moves on by one.

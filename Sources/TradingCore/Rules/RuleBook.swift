@@ -1,6 +1,6 @@
 /// The per-symbol matcher at the heart of the automation engine: given the next price of one symbol, it returns the
 /// rules that fire, in O(k) for the k range bounds the move passes, and in O(1) when it passes none (plus one
-/// O(log n) search on the first move after rules were placed or the ladders rebuilt).
+/// O(log n) search on the first move after the ladders were rebuilt: placing rules keeps the cursors).
 ///
 /// ## How it works
 /// A rule fires when the price enters its range from outside, or jumps over it between two prices. Leaving needs no
