@@ -25,7 +25,7 @@ public struct AppOverrides: Sendable {
 /// The executable and the tests both call it.
 public func configure(_ app: Application, config: AppConfig, overrides: AppOverrides = AppOverrides()) async throws {
     let clock = overrides.clock ?? SystemClock()
-    configureCoders()
+    APICoders.install()
 
     // MARK: storage
     try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
@@ -83,7 +83,7 @@ public func configure(_ app: Application, config: AppConfig, overrides: AppOverr
     // MARK: HTTP
     app.http.server.configuration.hostname = config.host
     app.http.server.configuration.port = config.port
-    app.routes.defaultMaxBodySize = "64kb"
+    app.routes.defaultMaxBodySize = BodyLimit.byteCount
     app.middleware = Middlewares()
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     app.middleware.use(MetricsMiddleware(telemetry: telemetry))
@@ -94,21 +94,10 @@ public func configure(_ app: Application, config: AppConfig, overrides: AppOverr
             allowedOrigin: .any(config.corsOrigins), allowedMethods: [.GET, .POST, .PATCH, .DELETE, .OPTIONS],
             allowedHeaders: [.accept, .authorization, .contentType, .init("Idempotency-Key")])), at: .beginning)
     }
+    app.middleware.use(PathEncodingMiddleware())
     if FileManager.default.fileExists(atPath: app.directory.publicDirectory) {
         app.middleware.use(FileMiddleware(publicDirectory: app.directory.publicDirectory, defaultFile: "index.html"))
     }
     try routes(app, services: services)
     app.lifecycle.use(EngineLifecycle(services: services))
-}
-
-/// snake_case keys and ISO-8601 UTC times for every JSON body, in and out.
-private func configureCoders() {
-    let encoder = JSONEncoder()
-    encoder.keyEncodingStrategy = .convertToSnakeCase
-    encoder.dateEncodingStrategy = .iso8601
-    let decoder = JSONDecoder()
-    decoder.keyDecodingStrategy = .convertFromSnakeCase
-    decoder.dateDecodingStrategy = .iso8601
-    ContentConfiguration.global.use(encoder: encoder, for: .json)
-    ContentConfiguration.global.use(decoder: decoder, for: .json)
 }

@@ -16,21 +16,45 @@ import TradingCore
 public final class AutomationEngine: Sendable {
     /// Work the committer makes durable, in arrival order.
     enum Work: Sendable {
-        case firing(RuleFiring, entry: RuleBook.Entry, revision: UInt64, observedAt: Date)
+        case firing(RuleFiring, entry: RuleBook.Entry, observedAt: Date)
         case execution(Execution)
     }
 
-    /// The rule books, and the revision of each rule's last change by `load`, `apply` or `remove`. A firing carries
-    /// the revision it was matched under, so a failed commit re-arms the rule only if nobody changed it meanwhile:
-    /// re-arming must never bring back a rule deleted or paused since, or replace an edited rule with its old range.
+    /// The rule books, and where and at which stored revision each live rule was placed by `load` or `apply`.
+    ///
+    /// A firing carries the revision it was matched at: the recorder refuses it if the stored rule has moved on, a
+    /// failed commit re-arms the rule only if it is still at that revision, and `apply` ignores a change older than
+    /// the one the engine holds, so two edits whose `apply` calls arrive out of order leave the newer in the book.
     struct Rules {
         var books: [Symbol: RuleBook] = [:]
-        var revisions: [RuleID: UInt64] = [:]
-        private var lastRevision: UInt64 = 0
+        var placed: [RuleID: Placement] = [:]
 
-        mutating func noteChange(of id: RuleID, live: Bool) {
-            lastRevision &+= 1
-            revisions[id] = live ? lastRevision : nil
+        struct Placement {
+            var symbol: Symbol
+            var revision: Int64
+        }
+
+        /// Places `rule` in its symbol's book (armed or not), or takes it out when it is not live, unless the engine
+        /// already holds this revision or a newer one. Returns whether the rule was changed.
+        mutating func place(_ rule: PriceRule, armed: Bool) -> Bool {
+            let previous = placed[rule.id]
+            if let previous, previous.revision >= rule.revision { return false }
+            if let previous, previous.symbol != rule.symbol { books[previous.symbol]?.remove(rule.id) }
+            if rule.state.isLive {
+                books[rule.symbol, default: RuleBook()].upsert(rule.bookEntry, armed: armed)
+                placed[rule.id] = Placement(symbol: rule.symbol, revision: rule.revision)
+            } else {
+                books[rule.symbol]?.remove(rule.id)
+                placed[rule.id] = nil
+            }
+            return true
+        }
+
+        /// Takes the rule out of the book if the engine still holds it at `revision`.
+        mutating func withdraw(_ id: RuleID, revision: Int64) {
+            guard let placement = placed[id], placement.revision == revision else { return }
+            books[placement.symbol]?.remove(id)
+            placed[id] = nil
         }
     }
 
@@ -83,31 +107,27 @@ public final class AutomationEngine: Sendable {
     public func load(_ rules: [PriceRule]) {
         self.rules.withLock { state in
             for rule in rules where rule.state.isLive {
-                state.books[rule.symbol, default: RuleBook()].upsert(rule.bookEntry, armed: rule.state == .watching)
-                state.noteChange(of: rule.id, live: true)
+                _ = state.place(rule, armed: rule.state == .watching)
             }
         }
     }
 
-    /// Brings the engine in line with a rule just saved: live rules are (re)placed, others removed.
-    /// A rule moved to another symbol is removed from the old symbol's book.
-    public func apply(_ rule: PriceRule, previousSymbol: Symbol? = nil) {
-        rules.withLock { state in
-            if let previousSymbol, previousSymbol != rule.symbol { state.books[previousSymbol]?.remove(rule.id) }
-            if rule.state.isLive {
-                state.books[rule.symbol, default: RuleBook()].upsert(rule.bookEntry, armed: rule.state == .watching)
-            } else {
-                state.books[rule.symbol]?.remove(rule.id)
-            }
-            state.noteChange(of: rule.id, live: rule.state.isLive)
-        }
+    /// Brings the engine in line with a rule just saved: live rules are (re)placed, others removed; a rule moved to
+    /// another symbol leaves the old symbol's book. A rule older than the one the engine holds (`revision`) is
+    /// ignored: the newer change was applied first. Call it only for a change the store reports: an edit that
+    /// changed nothing must leave the rule's place in the book, and its armed state, alone.
+    /// Returns whether the engine took the change.
+    @discardableResult
+    public func apply(_ rule: PriceRule) -> Bool {
+        rules.withLock { state in state.place(rule, armed: rule.state == .watching) }
     }
 
-    /// Forgets a deleted rule.
+    /// Forgets a rule deleted from `symbol`; a no-op if the engine does not hold it there.
     public func remove(_ id: RuleID, symbol: Symbol) {
         rules.withLock { state in
+            guard state.placed[id]?.symbol == symbol else { return }
+            state.placed[id] = nil
             state.books[symbol]?.remove(id)
-            state.noteChange(of: id, live: false)
         }
     }
 
@@ -151,9 +171,11 @@ public final class AutomationEngine: Sendable {
         metrics?.tickProcessed(stale: stale)
         guard !stale else { return [] }
         let observedAt = now
-        let fired: [(RuleBook.Firing, revision: UInt64)] = rules.withLock { state in
+        let fired: [(RuleBook.Firing, revision: Int64)] = rules.withLock { state in
             guard state.books[tick.symbol] != nil else { return [] }
-            return state.books[tick.symbol]!.apply(price: tick.price).map { ($0, state.revisions[$0.entry.id] ?? 0) }
+            return state.books[tick.symbol]!.apply(price: tick.price).map { firing in
+                (firing, state.placed[firing.entry.id]?.revision ?? 0)
+            }
         }
         var queued: [RuleFiring] = []
         for (firing, revision) in fired {
@@ -164,10 +186,10 @@ public final class AutomationEngine: Sendable {
                 entry.range.contains(firing.price) ? .inside : .watching
             }
             let record = RuleFiring(ruleID: entry.id, owner: entry.owner, symbol: tick.symbol, range: entry.range,
-                                    price: firing.price, time: tick.time, nextState: next)
+                                    revision: revision, price: firing.price, time: tick.time, nextState: next)
             queued.append(record)
             metrics?.ruleFired()
-            outboxInput.yield(.firing(record, entry: entry, revision: revision, observedAt: observedAt))
+            outboxInput.yield(.firing(record, entry: entry, observedAt: observedAt))
         }
         for execution in broker.onTick(tick) {
             outboxInput.yield(.execution(execution))
@@ -180,40 +202,67 @@ public final class AutomationEngine: Sendable {
     private func drainOutbox() async {
         for await work in outbox {
             switch work {
-            case let .firing(firing, entry, revision, observedAt):
-                await commit(firing, entry: entry, revision: revision, observedAt: observedAt)
+            case let .firing(firing, entry, observedAt):
+                await commit(firing, entry: entry, observedAt: observedAt)
             case let .execution(execution):
                 await settle(execution)
             }
         }
     }
 
-    private func commit(_ firing: RuleFiring, entry: RuleBook.Entry, revision: UInt64, observedAt: Date) async {
+    private func commit(_ firing: RuleFiring, entry: RuleBook.Entry, observedAt: Date) async {
+        let outcome: FiringOutcome
         do {
-            let record = try await withRetries { try await self.firings.record(firing) }
-            metrics?.firingCommitted(seconds: clock.now().timeIntervalSince(observedAt))
-            if firing.nextState == .fired {
-                // A once rule that fired is out of the book for good; keep revisions proportional to watched rules.
-                rules.withLock { state in
-                    if state.revisions[firing.ruleID] == revision { state.revisions[firing.ruleID] = nil }
-                }
-            }
-            guard let record else { return }
-            events.publish(.ruleFired(rule: record.rule, price: firing.price, time: firing.time))
-            events.publish(.cartAdded(item: record.cartItem, rule: record.rule))
+            outcome = try await withRetries { try await self.firings.record(firing) }
         } catch {
             // Nothing was saved, so nothing is published; put the rule back armed so the next tick in range fires it,
             // unless it was deleted, paused or edited since it fired (then the book already holds what the user saved).
             metrics?.commitFailed()
             let rearmed = rules.withLock { state in
-                guard state.revisions[firing.ruleID] == revision else { return false }
-                state.books[firing.symbol, default: RuleBook()].upsert(entry, armed: true)
+                guard let placement = state.placed[firing.ruleID], placement.revision == firing.revision else {
+                    return false
+                }
+                state.books[placement.symbol, default: RuleBook()].upsert(entry, armed: true)
                 return true
             }
             logger.error(rearmed ? "could not record firing; rule re-armed" : "could not record firing", metadata: [
                 "rule_id": "\(firing.ruleID)", "error": "\(String(reflecting: error))",
             ])
+            return
         }
+        metrics?.firingCommitted(seconds: clock.now().timeIntervalSince(observedAt))
+        metrics?.firingResolved(outcome.kind)
+        if firing.nextState == .fired {
+            // A once rule that fired is out of the book for good; keep placements proportional to watched rules.
+            rules.withLock { state in
+                if state.placed[firing.ruleID]?.revision == firing.revision { state.placed[firing.ruleID] = nil }
+            }
+        }
+        switch outcome {
+        case .recorded(let record):
+            publish(record, firing)
+        case let .reconciled(record, repairedFrom):
+            logger.warning("rule fire count was behind its cart items; repaired and recorded the firing", metadata: [
+                "rule_id": "\(firing.ruleID)", "fire_count_found": "\(repairedFrom)",
+                "fire_number": "\(record.cartItem.fireNumber ?? 0)",
+            ])
+            publish(record, firing)
+        case .alreadyRecorded:
+            logger.notice("firing was already recorded (a retry or a second writer); nothing added", metadata: [
+                "rule_id": "\(firing.ruleID)", "time": "\(firing.time)",
+            ])
+        case .superseded:
+            // The stored rule moved on (edited, paused or deleted) after this match. The engine's copy at this
+            // revision is stale too: take it out; the newer change, if the rule is live, is or will be placed by
+            // its own `apply`.
+            rules.withLock { state in state.withdraw(firing.ruleID, revision: firing.revision) }
+            logger.debug("firing superseded by a change to the rule", metadata: ["rule_id": "\(firing.ruleID)"])
+        }
+    }
+
+    private func publish(_ record: FiringRecord, _ firing: RuleFiring) {
+        events.publish(.ruleFired(rule: record.rule, price: firing.price, time: firing.time))
+        events.publish(.cartAdded(item: record.cartItem, rule: record.rule))
     }
 
     private func settle(_ execution: Execution) async {

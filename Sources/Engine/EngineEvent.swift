@@ -36,6 +36,12 @@ public protocol EngineObserver: Sendable {
     func tickProcessed(stale: Bool)
     func ruleFired()
     func firingCommitted(seconds: Double)
+    /// What the recorder made of a matched firing (recorded, reconciled, superseded, already recorded).
+    func firingResolved(_ outcome: FiringOutcome.Kind)
     func orderSettled(_ status: OrderStatus)
     func commitFailed()
+}
+
+extension EngineObserver {
+    public func firingResolved(_ outcome: FiringOutcome.Kind) {}
 }

@@ -39,7 +39,7 @@ struct SettlementRecoveryTests {
             let order = try await app.order(token, id)
             #expect(order["fill_price"] as? Double == 1510)
 
-            let charges = app.services.charges.charges(side: .buy, price: Money(paise: 1510_00), quantity: 10).total
+            let charges = try app.services.charges.charges(side: .buy, price: Money(paise: 1510_00), quantity: 10).total
             let portfolio = try await app.send(.GET, "/api/portfolio", token: token)
             let cash = try #require(portfolio["cash"] as? Double)
             #expect(paise(cash) == paise(startingCash) - 10 * 1510_00 - charges.paise)

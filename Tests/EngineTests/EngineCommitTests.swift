@@ -164,4 +164,36 @@ struct EngineCommitTests {
         #expect(counts.freshTicks == 3)
         #expect(counts.commitFailures == 0)
     }
+
+    @Test("a superseded firing takes the engine's stale copy of the rule out of the book")
+    func supersededWithdraws() async throws {
+        let h = EngineHarness()
+        h.add(try makeRule(1, "INFY", "1500.00", "1520.00", mode: .rearm))
+        h.firings.answerNil() // the store has moved on (an edit whose apply has not arrived, or a delete)
+        #expect(h.tick("INFY", "1510.00").count == 1)
+        try await h.waitForCommits()
+        #expect(h.engine.ruleCount == 0, "a rearm rule the store no longer has at this revision stays in the book")
+        #expect(h.tick("INFY", "1490.00").isEmpty && h.tick("INFY", "1510.00").isEmpty)
+        await h.stop()
+        #expect(h.firings.attempts.count == 1)
+        #expect(h.metrics.counts.firingOutcomes == [.superseded])
+    }
+
+    @Test("a firing the store had already recorded publishes nothing; a reconciled one publishes as usual")
+    func alreadyRecordedAndReconciled() async throws {
+        let h = EngineHarness()
+        h.add(try makeRule(1, "INFY", "1500.00", "1520.00", mode: .rearm))
+        h.firings.answer(.alreadyRecorded)
+        #expect(h.tick("INFY", "1510.00").count == 1)
+        try await h.waitForCommits()
+        #expect(h.sink.events.isEmpty)
+        #expect(h.engine.ruleCount == 1, "the rule is still the user's: it stays in the book")
+        h.firings.answer(.reconciled)
+        #expect(h.tick("INFY", "1490.00").isEmpty)
+        #expect(h.tick("INFY", "1511.00").count == 1)
+        await h.stop()
+        #expect(h.sink.events.count == 2, "rule.fired and cart.added for the reconciled firing")
+        #expect(h.metrics.counts.firingOutcomes == [.alreadyRecorded, .reconciled])
+        #expect(h.metrics.counts.commitFailures == 0)
+    }
 }

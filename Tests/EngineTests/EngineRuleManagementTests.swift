@@ -42,7 +42,7 @@ struct EngineRuleManagementTests {
         h.add(rule)
         #expect(h.tick("INFY", "1490.00").isEmpty)
         rule.symbol = "TCS"
-        h.add(rule, previousSymbol: "INFY")
+        h.add(rule)
         #expect(h.engine.ruleCount == 1)
         #expect(h.tick("INFY", "1510.00").isEmpty, "the old symbol no longer watches the rule")
         let queued = h.tick("TCS", "1510.00")
@@ -147,5 +147,26 @@ struct EngineRuleManagementTests {
         h.tick("TCS", "4150.00")
         #expect(h.engine.ruleCount == 2)
         await h.stop()
+    }
+
+    @Test("a change older than the one the engine holds is ignored (two edits applied out of order)")
+    func olderChangeIgnored() async throws {
+        let h = EngineHarness()
+        var newer = try makeRule(1, "INFY", "1600.00", "1620.00")
+        newer.revision = 3
+        var older = try makeRule(1, "INFY", "1500.00", "1520.00")
+        older.revision = 2
+        h.firings.register(newer)
+        #expect(h.engine.apply(newer))
+        #expect(!h.engine.apply(older), "the older edit arrived late and must not replace the newer")
+        var paused = older
+        paused.state = .paused
+        #expect(!h.engine.apply(paused), "nor may an older pause")
+        #expect(h.engine.apply(newer) == false, "the same revision twice is one change")
+        #expect(h.tick("INFY", "1490.00").isEmpty)
+        #expect(h.tick("INFY", "1510.00").isEmpty, "the older range is not watched")
+        #expect(h.tick("INFY", "1610.00").map(\.revision) == [3])
+        await h.stop()
+        #expect(h.firings.recorded.count == 1)
     }
 }

@@ -23,7 +23,7 @@ enum Fixtures {
     }
 
     static func firing(_ rule: PriceRule, price: Int64, next: PriceRule.State = .fired) -> RuleFiring {
-        RuleFiring(ruleID: rule.id, owner: rule.owner, symbol: rule.symbol, range: rule.range,
+        RuleFiring(ruleID: rule.id, owner: rule.owner, symbol: rule.symbol, range: rule.range, revision: rule.revision,
                    price: Money(paise: price), time: start.addingTimeInterval(60), nextState: next)
     }
 

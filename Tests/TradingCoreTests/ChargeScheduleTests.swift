@@ -45,19 +45,19 @@ struct ChargeScheduleTests {
                         price: "1000.00", quantity: 100, fee: "20.00", stt: "100.00", exchange: "2.97", sebi: "0.10",
                         stamp: "15.00", gst: "4.15", total: "142.22"),
     ])
-    func workedExample(expected: ExpectedCharges) {
-        let charges = ChargeSchedule(brokerage: expected.brokerage)
+    func workedExample(expected: ExpectedCharges) throws {
+        let charges = try ChargeSchedule(brokerage: expected.brokerage)
             .charges(side: expected.side, price: rupees(expected.price), quantity: expected.quantity)
         #expect(charges == expected.breakdown)
         #expect(charges.total == rupees(expected.total))
     }
 
     @Test("the default schedule is ₹20 flat with STT to the paisa")
-    func defaults() {
+    func defaults() throws {
         let schedule = ChargeSchedule()
         #expect(schedule.brokerage == flat20)
         #expect(schedule.sttRounding == .paisa)
-        #expect(schedule.charges(side: .buy, price: rupees("1000.00"), quantity: 100).total == rupees("142.22"))
+        #expect(try schedule.charges(side: .buy, price: rupees("1000.00"), quantity: 100).total == rupees("142.22"))
     }
 
     @Test("percent brokerage is capped and floored", arguments: [
@@ -72,10 +72,10 @@ struct ChargeScheduleTests {
         ("1000.00", 100, "20.00"),   // ₹100 → cap
         ("10000.00", 1_000_000, "20.00"),
     ] as [(String, Int64, String)])
-    func percentBrokerage(price: String, quantity: Int64, brokerage: String) {
+    func percentBrokerage(price: String, quantity: Int64, brokerage: String) throws {
         let schedule = ChargeSchedule(brokerage: angel)
         for side in OrderSide.allCases {
-            let charges = schedule.charges(side: side, price: rupees(price), quantity: quantity)
+            let charges = try schedule.charges(side: side, price: rupees(price), quantity: quantity)
             #expect(charges.brokerage == rupees(brokerage))
         }
     }
@@ -90,11 +90,11 @@ struct ChargeScheduleTests {
         ("499.95", 1, "0.00", "0.50"),      // ₹0.49995
         ("500.00", 1, "1.00", "0.50"),      // ₹0.5
     ] as [(String, Int64, String, String)])
-    func sttRounding(price: String, quantity: Int64, toRupee: String, toPaisa: String) {
+    func sttRounding(price: String, quantity: Int64, toRupee: String, toPaisa: String) throws {
         for side in OrderSide.allCases {
-            let rupee = ChargeSchedule(brokerage: flat20, sttRounding: .rupee)
+            let rupee = try ChargeSchedule(brokerage: flat20, sttRounding: .rupee)
                 .charges(side: side, price: rupees(price), quantity: quantity)
-            let paisa = ChargeSchedule(brokerage: flat20, sttRounding: .paisa)
+            let paisa = try ChargeSchedule(brokerage: flat20, sttRounding: .paisa)
                 .charges(side: side, price: rupees(price), quantity: quantity)
             #expect(rupee.stt == rupees(toRupee))
             #expect(paisa.stt == rupees(toPaisa))
@@ -104,46 +104,46 @@ struct ChargeScheduleTests {
     }
 
     @Test("components round half up to the paisa")
-    func halfUp() {
+    func halfUp() throws {
         let schedule = ChargeSchedule(brokerage: flat0)
         // Stamp duty on ₹300 is ₹0.045 (half-even would give 0.04).
-        let buy = schedule.charges(side: .buy, price: rupees("300.00"), quantity: 1)
+        let buy = try schedule.charges(side: .buy, price: rupees("300.00"), quantity: 1)
         #expect(buy.stampDuty == rupees("0.05"))
         #expect(buy == ChargeBreakdown(brokerage: .zero, stt: rupees("0.30"), exchange: rupees("0.01"), sebi: .zero,
                                        stampDuty: rupees("0.05"), gst: .zero))
         #expect(buy.total == rupees("0.36"))
         // The SEBI fee on ₹5,000 is ₹0.005 (half-even would give 0.00).
-        let sell = schedule.charges(side: .sell, price: rupees("5000.00"), quantity: 1)
+        let sell = try schedule.charges(side: .sell, price: rupees("5000.00"), quantity: 1)
         #expect(sell.sebi == rupees("0.01"))
         #expect(sell.exchange == rupees("0.15"))  // ₹0.1485
     }
 
     @Test("stamp duty is charged on buys only",
           arguments: [("1000.00", 100), ("2750.15", 7), ("0.05", 1)] as [(String, Int64)])
-    func stampDutyBuyOnly(price: String, quantity: Int64) {
+    func stampDutyBuyOnly(price: String, quantity: Int64) throws {
         let schedule = ChargeSchedule()
-        let buy = schedule.charges(side: .buy, price: rupees(price), quantity: quantity)
-        let sell = schedule.charges(side: .sell, price: rupees(price), quantity: quantity)
+        let buy = try schedule.charges(side: .buy, price: rupees(price), quantity: quantity)
+        let sell = try schedule.charges(side: .sell, price: rupees(price), quantity: quantity)
         #expect(sell.stampDuty == .zero)
         #expect(buy.total - buy.stampDuty == sell.total)
     }
 
     @Test("GST is on brokerage, exchange and SEBI charges, not on STT or stamp duty")
-    func gstBase() {
+    func gstBase() throws {
         let base = ChargeSchedule(brokerage: flat20)
         var heavierTaxes = base
         heavierTaxes.sttRate = Decimal(string: "0.002")!
         heavierTaxes.stampDutyRate = Decimal(string: "0.0003")!
         for side in OrderSide.allCases {
-            let a = base.charges(side: side, price: rupees("1000.00"), quantity: 100)
-            let b = heavierTaxes.charges(side: side, price: rupees("1000.00"), quantity: 100)
+            let a = try base.charges(side: side, price: rupees("1000.00"), quantity: 100)
+            let b = try heavierTaxes.charges(side: side, price: rupees("1000.00"), quantity: 100)
             #expect(a.gst == b.gst)
             #expect(b.stt == rupees("200.00"))
         }
         var dearerBroker = base
         dearerBroker.brokerage = .flat(rupees("40.00"))
         // 18 % of (40 + 2.97 + 0.10) = 7.7526.
-        #expect(dearerBroker.charges(side: .buy, price: rupees("1000.00"), quantity: 100).gst == rupees("7.75"))
+        #expect(try dearerBroker.charges(side: .buy, price: rupees("1000.00"), quantity: 100).gst == rupees("7.75"))
     }
 
     @Test("the total is the sum of the components")
@@ -156,9 +156,9 @@ struct ChargeScheduleTests {
     }
 
     @Test("the largest order the system accepts does not overflow")
-    func largeOrder() {
+    func largeOrder() throws {
         // 10 lakh shares at ₹10,000: ₹1,000 crore of turnover.
-        let charges = ChargeSchedule().charges(side: .buy, price: rupees("10000.00"), quantity: Order.maxQuantity)
+        let charges = try ChargeSchedule().charges(side: .buy, price: rupees("10000.00"), quantity: Order.maxQuantity)
         #expect(charges.stt == rupees("10000000.00"))
         #expect(charges.stampDuty == rupees("1500000.00"))
         #expect(charges.exchange == rupees("297000.00"))

@@ -119,8 +119,8 @@ struct LedgerTests {
     @Test("a round trip through the worked example's charges")
     func roundTrip() throws {
         let schedule = ChargeSchedule()
-        let buyCharges = schedule.charges(side: .buy, price: rupees("1000.00"), quantity: 100).total
-        let sellCharges = schedule.charges(side: .sell, price: rupees("1000.00"), quantity: 100).total
+        let buyCharges = try schedule.charges(side: .buy, price: rupees("1000.00"), quantity: 100).total
+        let sellCharges = try schedule.charges(side: .sell, price: rupees("1000.00"), quantity: 100).total
         let bought = try settled(.buy, 100, at: "1000.00", charges: buyCharges,
                                  cash: rupees("100142.22"), holding: empty)
         #expect(bought.cash == .zero)
@@ -140,10 +140,10 @@ struct LedgerTests {
     }
 
     @Test("unrealised P&L is (price − average) × quantity")
-    func unrealised() {
+    func unrealised() throws {
         let holding = Holding(symbol: "INFY", quantity: 7, averagePrice: rupees("1500.25"))
-        #expect(holding.unrealisedPnL(at: rupees("1510.25")) == rupees("70.00"))
-        #expect(holding.unrealisedPnL(at: rupees("1500.00")) == -rupees("1.75"))
-        #expect(Holding(symbol: "INFY").unrealisedPnL(at: rupees("99.00")) == .zero)
+        #expect(try holding.unrealisedPnL(at: rupees("1510.25")) == rupees("70.00"))
+        #expect(try holding.unrealisedPnL(at: rupees("1500.00")) == -rupees("1.75"))
+        #expect(try Holding(symbol: "INFY").unrealisedPnL(at: rupees("99.00")) == .zero)
     }
 }

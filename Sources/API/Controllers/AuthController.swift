@@ -17,7 +17,7 @@ struct AuthController {
 
     /// `POST /api/auth/register`: creates the account (and its paper cash) and signs the user in. 201.
     @Sendable func register(_ req: Request) async throws -> Response {
-        let body = try req.content.decode(CredentialsRequest.self)
+        let body = try req.decodeJSONBody(CredentialsRequest.self)
         let email = try Self.validEmail(body.email)
         guard let password = body.password, !password.isEmpty else {
             throw APIError.validation("password", "password is required")
@@ -43,7 +43,7 @@ struct AuthController {
 
     /// `POST /api/auth/login`: a token for the right e-mail and password; one 401 for every wrong combination.
     @Sendable func login(_ req: Request) async throws -> SessionResponse {
-        let body = try req.content.decode(CredentialsRequest.self)
+        let body = try req.decodeJSONBody(CredentialsRequest.self)
         let email = (body.email ?? "").trimmingCharacters(in: .whitespaces).lowercased()
         let password = body.password ?? ""
         let now = services.clock.now()

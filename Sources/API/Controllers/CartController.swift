@@ -30,12 +30,12 @@ struct CartController {
     /// `POST /api/cart`: adds a stock by hand at the current price. 201.
     @Sendable func add(_ req: Request) async throws -> Response {
         let owner = try req.user.id
-        let body = try req.content.decode(AddToCartRequest.self)
+        let body = try req.decodeJSONBody(AddToCartRequest.self)
         guard let raw = body.symbol, !raw.isEmpty else { throw APIError.validation("symbol", "symbol is required") }
         guard let symbol = Symbol(raw), let quote = services.hub.quote(for: symbol) else {
             throw APIError.validation("symbol", "unknown symbol '\(raw)'")
         }
-        let quantity = try Self.validQuantity(Double(body.quantity ?? 1))
+        let quantity = try WireQuantity.parse(body.quantity ?? 1, field: "quantity")
         let item = CartItem(id: UUID(), owner: owner, symbol: symbol, quantity: quantity,
                             priceWhenAdded: quote.lastPrice, autoAdded: false, ruleID: nil, fireNumber: nil,
                             addedAt: services.clock.now())
@@ -52,21 +52,12 @@ struct CartController {
         guard let raw = req.parameters.get("id"), let id = UUID(uuidString: raw) else {
             throw APIError.notFound("cart item")
         }
-        let body = try req.content.decode(UpdateCartItemRequest.self)
-        guard let number = body.quantity else { throw APIError.validation("quantity", "quantity is required") }
-        let quantity = try Self.validQuantity(number)
+        let body = try req.decodeJSONBody(UpdateCartItemRequest.self)
+        let quantity = try WireQuantity.parse(body.quantity, field: "quantity")
         guard let item = try await CartStore(database: req.db)
             .setQuantity(id, owner: owner, quantity: quantity, now: services.clock.now())
         else { throw APIError.notFound("cart item") }
         return CartItemResponse(item, ltp: services.hub.quote(for: item.symbol)?.lastPrice)
-    }
-
-    /// A cart line's quantity, from 1 to `Order.maxQuantity` shares: the one check for adding a line and changing it.
-    private static func validQuantity(_ number: Double) throws -> Int64 {
-        guard number.rounded() == number, number >= 1, number <= Double(Order.maxQuantity) else {
-            throw APIError.validation("quantity", "quantity must be a whole number from 1 to \(Order.maxQuantity)")
-        }
-        return Int64(number)
     }
 
     /// `DELETE /api/cart/{id}`: 204.
@@ -91,7 +82,7 @@ struct CartController {
         guard key.count <= 128 else {
             throw APIError(.badRequest, "Idempotency-Key must be at most 128 characters", field: "Idempotency-Key")
         }
-        let body = try req.content.decode(CheckoutRequest.self)
+        let body = try req.decodeJSONBody(CheckoutRequest.self)
         guard let items = body.items, !items.isEmpty else {
             throw APIError.validation("items", "items must list at least one cart item")
         }
@@ -104,7 +95,8 @@ struct CartController {
             guard seen.insert(id).inserted else {
                 throw APIError.validation("items[\(index)].cart_item_id", "cart item listed twice")
             }
-            lines.append(.init(cartItemID: id, quantity: item.quantity))
+            let quantity = try item.quantity.map { try WireQuantity.parse($0, field: "items[\(index)].quantity") }
+            lines.append(.init(cartItemID: id, quantity: quantity))
         }
         // The fingerprint is of the body as sent: an explicit quantity keeps the form it always had (so keys issued
         // before stored quantities existed still replay), and "stored" stands for "whatever the line holds", which

@@ -18,7 +18,7 @@ struct OrderController {
     /// `GET /api/orders?status=`: newest first.
     @Sendable func list(_ req: Request) async throws -> OrdersResponse {
         var status: OrderStatus?
-        if let raw = req.query[String.self, at: "status"] {
+        if let raw = try req.queryParameters().string("status") {
             guard let parsed = OrderStatus(rawValue: raw.uppercased()) else {
                 throw APIError(.badRequest, "status must be PENDING, EXECUTED, FAILED or CANCELLED", field: "status")
             }
@@ -32,7 +32,7 @@ struct OrderController {
     /// `POST /api/orders` (optional `Idempotency-Key`): 201, or 200 with the earlier order for a repeated key.
     @Sendable func place(_ req: Request) async throws -> Response {
         let owner = try req.user.id
-        let body = try req.content.decode(PlaceOrderRequest.self)
+        let body = try req.decodeJSONBody(PlaceOrderRequest.self)
         guard let rawSymbol = body.symbol, !rawSymbol.isEmpty else {
             throw APIError.validation("symbol", "symbol is required")
         }
@@ -45,11 +45,12 @@ struct OrderController {
         guard let type = OrderType(rawValue: (body.type ?? "MARKET").uppercased()) else {
             throw APIError.validation("type", "type must be MARKET or LIMIT")
         }
-        guard let quantity = body.quantity else { throw APIError.validation("quantity", "quantity is required") }
-        let limit = body.limitPrice != nil ? try WireMoney.parse(body.limitPrice, field: "limit_price") : nil
+        let quantity = try WireQuantity.parse(body.quantity, field: "quantity")
+        let limit = body.limitPrice != nil ? try WireMoney.parsePrice(body.limitPrice, field: "limit_price") : nil
         let now = services.clock.now()
         let order = try Order(id: OrderID(UUID()), owner: owner, symbol: symbol, side: side, type: type,
                               quantity: quantity, limitPrice: limit, createdAt: now)
+        _ = try order.checkedValue(marketPrice: quote.lastPrice)
         // A BUY LIMIT reserves at its limit (it never pays more); anything else at the live price.
         let estimate = (side == .buy ? limit : nil) ?? quote.lastPrice
         let key = req.headers.first(name: "Idempotency-Key")?.trimmingCharacters(in: .whitespaces)

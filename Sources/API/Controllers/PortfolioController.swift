@@ -22,14 +22,15 @@ struct PortfolioController {
         var invested = Money.zero, market = Money.zero, unrealised = Money.zero, realised = Money.zero
         var rows: [PortfolioResponse.HoldingResponse] = []
         for holding in snapshot.holdings {
+            // Checked: holdings grow with every buy, so their values and totals are sums a user can keep adding to.
             let ltp = services.hub.quote(for: holding.symbol)?.lastPrice ?? holding.averagePrice
-            let cost = holding.averagePrice * holding.quantity
-            let value = ltp * holding.quantity
-            let pnl = holding.unrealisedPnL(at: ltp)
-            invested += cost
-            market += value
-            unrealised += pnl
-            realised += holding.realisedPnL
+            let cost = try holding.averagePrice.multiplied(by: holding.quantity)
+            let value = try ltp.multiplied(by: holding.quantity)
+            let pnl = try holding.unrealisedPnL(at: ltp)
+            invested = try invested.adding(cost)
+            market = try market.adding(value)
+            unrealised = try unrealised.adding(pnl)
+            realised = try realised.adding(holding.realisedPnL)
             let percent = cost.paise == 0 ? 0 : ((Double(pnl.paise) / Double(cost.paise)) * 10_000).rounded() / 100
             rows.append(.init(symbol: holding.symbol.rawValue, quantity: holding.quantity,
                               averagePrice: holding.averagePrice.rupeesDouble, ltp: ltp.rupeesDouble,

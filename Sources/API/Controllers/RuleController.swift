@@ -25,10 +25,10 @@ struct RuleController {
     /// `POST /api/rules`: 201 with the rule.
     @Sendable func create(_ req: Request) async throws -> Response {
         let owner = try req.user.id
-        let body = try req.content.decode(CreateRuleRequest.self)
+        let body = try req.decodeJSONBody(CreateRuleRequest.self)
         let symbol = try knownSymbol(body.symbol)
-        let range = try PriceRange(min: try WireMoney.parse(body.minPrice, field: "min_price"),
-                                   max: try WireMoney.parse(body.maxPrice, field: "max_price"))
+        let range = try PriceRange(min: try WireMoney.parsePrice(body.minPrice, field: "min_price"),
+                                   max: try WireMoney.parsePrice(body.maxPrice, field: "max_price"))
         let mode = try Self.mode(body.mode) ?? .once
         let store = RuleStore(database: req.db)
         let limit = services.config.maxRulesPerUser
@@ -53,45 +53,34 @@ struct RuleController {
     }
 
     /// `PATCH /api/rules/{id}`: change any of symbol, range, mode, active. Changing what the rule watches re-arms it.
+    ///
+    /// The edit is applied to the rule as stored at that moment, under a row lock (a firing that commits meanwhile
+    /// keeps its count and state), and only a change reaches the engine: an edit that asks for what the rule already
+    /// is leaves it, and its place in the rule book, alone.
     @Sendable func update(_ req: Request) async throws -> RuleResponse {
-        var rule = try await find(req)
-        let previousSymbol = rule.symbol
-        let body = try req.content.decode(UpdateRuleRequest.self)
-        var changedTarget = false
-        if body.symbol != nil {
-            let symbol = try knownSymbol(body.symbol)
-            changedTarget = changedTarget || symbol != rule.symbol
-            rule.symbol = symbol
+        let owner = try req.user.id
+        guard let id = Self.id(req) else { throw APIError.notFound("rule") }
+        let body = try req.decodeJSONBody(UpdateRuleRequest.self)
+        let edit = RuleEdit(symbol: body.symbol != nil ? try knownSymbol(body.symbol) : nil,
+                            min: body.minPrice != nil ? try WireMoney.parsePrice(body.minPrice, field: "min_price") : nil,
+                            max: body.maxPrice != nil ? try WireMoney.parsePrice(body.maxPrice, field: "max_price") : nil,
+                            mode: try Self.mode(body.mode), active: body.active)
+        let now = services.clock.now()
+        guard let result = try await RuleStore(database: req.db).update(id, owner: owner, edit: edit, now: now) else {
+            throw APIError.notFound("rule")
         }
-        if body.minPrice != nil || body.maxPrice != nil {
-            let min = body.minPrice != nil ? try WireMoney.parse(body.minPrice, field: "min_price") : rule.range.min
-            let max = body.maxPrice != nil ? try WireMoney.parse(body.maxPrice, field: "max_price") : rule.range.max
-            let range = try PriceRange(min: min, max: max)
-            changedTarget = changedTarget || range != rule.range
-            rule.range = range
+        if result.changed {
+            services.engine.apply(result.rule)
+            try await audit(req, "rule.update", result.rule, now: now)
         }
-        if let mode = try Self.mode(body.mode) {
-            changedTarget = changedTarget || mode != rule.mode
-            rule.mode = mode
-        }
-        switch body.active {
-        case .some(false): rule.state = .paused
-        case .some(true): if !rule.state.isLive || changedTarget { rule.state = .watching }
-        case .none: if changedTarget && rule.state.isLive { rule.state = .watching }
-        }
-        rule.updatedAt = services.clock.now()
-        guard let saved = try await RuleStore(database: req.db).update(rule) else { throw APIError.notFound("rule") }
-        services.engine.apply(saved, previousSymbol: previousSymbol)
-        try await audit(req, "rule.update", saved, now: rule.updatedAt)
-        return RuleResponse(saved)
+        return RuleResponse(result.rule)
     }
 
     /// `DELETE /api/rules/{id}`: 204. Cart items the rule added stay in the cart.
     @Sendable func delete(_ req: Request) async throws -> HTTPStatus {
-        let rule = try await find(req)
-        guard try await RuleStore(database: req.db).delete(rule.id, owner: rule.owner) else {
-            throw APIError.notFound("rule")
-        }
+        guard let id = Self.id(req),
+              let rule = try await RuleStore(database: req.db).delete(id, owner: try req.user.id)
+        else { throw APIError.notFound("rule") }
         services.engine.remove(rule.id, symbol: rule.symbol)
         try await audit(req, "rule.delete", rule, now: services.clock.now())
         return .noContent
@@ -100,10 +89,13 @@ struct RuleController {
     // MARK: - helpers
 
     private func find(_ req: Request) async throws -> PriceRule {
-        guard let raw = req.parameters.get("id"), let uuid = UUID(uuidString: raw),
-              let rule = try await RuleStore(database: req.db).get(RuleID(uuid), owner: try req.user.id)
+        guard let id = Self.id(req), let rule = try await RuleStore(database: req.db).get(id, owner: try req.user.id)
         else { throw APIError.notFound("rule") }
         return rule
+    }
+
+    private static func id(_ req: Request) -> RuleID? {
+        req.parameters.get("id").flatMap(UUID.init(uuidString:)).map(RuleID.init)
     }
 
     private func knownSymbol(_ raw: String?) throws -> Symbol {

@@ -23,8 +23,9 @@ struct StockController {
 
     /// `GET /api/stocks?search=&sector=`: stocks whose symbol or name contains `search`, in `sector`.
     @Sendable func list(_ req: Request) async throws -> [StockResponse] {
-        let search = req.query[String.self, at: "search"]?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
-        let sector = req.query[String.self, at: "sector"]?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        let query = try req.queryParameters()
+        let search = try query.string("search")?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        let sector = try query.string("sector")?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
         return services.hub.stocks.compactMap { stock in
             if !search.isEmpty && !stock.symbol.rawValue.lowercased().contains(search)
                 && !stock.name.lowercased().contains(search) { return nil }
@@ -50,7 +51,7 @@ struct StockController {
     /// `GET /api/stocks/candles?symbols=RELIANCE,TCS&interval=&limit=`: what the single-stock route answers for each
     /// listed stock, in the order first listed (repeats dropped), so a page of sparklines costs one request.
     @Sendable func batchCandles(_ req: Request) async throws -> [CandlesResponse] {
-        let listed = (req.query[String.self, at: "symbols"] ?? "")
+        let listed = (try req.queryParameters().string("symbols") ?? "")
             .split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }
@@ -79,12 +80,13 @@ struct StockController {
 
     /// Reads `interval` (default 1m) and `limit` (1–5000, default 300): the one check both candle routes share.
     private func candleParameters(_ req: Request) throws -> (CandleInterval, Int) {
-        let rawInterval = req.query[String.self, at: "interval"] ?? "1m"
+        let query = try req.queryParameters()
+        let rawInterval = try query.string("interval") ?? "1m"
         guard let interval = CandleInterval(rawValue: rawInterval) else {
             throw APIError(.badRequest, "interval must be one of 1m, 5m, 15m, 1h, 1d", field: "interval")
         }
         var limit = 300
-        if let raw = req.query[String.self, at: "limit"] {
+        if let raw = try query.string("limit") {
             guard let parsed = Int(raw), (1...5_000).contains(parsed) else {
                 throw APIError(.badRequest, "limit must be a whole number from 1 to 5000", field: "limit")
             }

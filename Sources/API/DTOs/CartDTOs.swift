@@ -5,13 +5,13 @@ import Vapor
 /// `POST /api/cart` body (manual add).
 struct AddToCartRequest: Content {
     var symbol: String?
-    var quantity: Int64?
+    /// A number, checked to be a whole one by `WireQuantity`.
+    var quantity: Double?
 }
 
 /// `PATCH /api/cart/{id}` body.
 struct UpdateCartItemRequest: Content {
-    /// Decoded as a number rather than an integer so that a fraction gets the same "whole number from 1 to …"
-    /// answer as a zero does, instead of a generic decoding error.
+    /// A number, checked to be a whole one by `WireQuantity`.
     var quantity: Double?
 }
 
@@ -50,8 +50,8 @@ struct CartResponse: Content {
 struct CheckoutRequest: Content {
     struct Line: Content {
         var cartItemId: UUID?
-        /// Absent or null: buy the quantity stored on the cart line.
-        var quantity: Int64?
+        /// Absent or null: buy the quantity stored on the cart line. A number, checked by `WireQuantity`.
+        var quantity: Double?
     }
     var items: [Line]?
 }

@@ -7,7 +7,8 @@ struct PlaceOrderRequest: Content {
     var symbol: String?
     var side: String?
     var type: String?
-    var quantity: Int64?
+    /// A number, checked to be a whole one by `WireQuantity`.
+    var quantity: Double?
     var limitPrice: Double?
 }
 
@@ -61,8 +62,8 @@ struct OrderResponse: Content {
         fillPrice = order.fillPrice?.rupeesDouble
         charges = order.charges?.total.rupeesDouble
         chargesBreakdown = order.charges.map(ChargesResponse.init)
-        if let fill = order.fillPrice, let charges = order.charges {
-            let value = fill * order.quantity
+        if let fill = order.fillPrice, let charges = order.charges, let value = try? fill.multiplied(by: order.quantity) {
+            // A settled order's value fitted the ledger's checked arithmetic, so these do too.
             total = (order.side == .buy ? value + charges.total : value - charges.total).rupeesDouble
         }
         reason = order.reason

@@ -28,6 +28,10 @@ struct APIErrorMiddleware: AsyncMiddleware {
             return error
         case let error as ValidationError:
             return APIError(.unprocessableEntity, error.reason, field: error.field)
+        case let error as AmountOutOfRange:
+            // Input bounds keep every amount a user can ask for far inside `Money`; an amount that still does not
+            // fit is refused like any other bad input, with the arithmetic in the log.
+            return APIError(.unprocessableEntity, "an amount in this request is too large to handle (\(error.operation))")
         case let error as FundsError:
             return APIError(.unprocessableEntity, error.description, field: "quantity")
         case let error as CheckoutError:
@@ -43,8 +47,14 @@ struct APIErrorMiddleware: AsyncMiddleware {
             return APIError(.conflict, "\(what) is already registered", field: what)
         case let error as DecodingError:
             return decodingError(error)
+        case let error as any AbortError where error.status == .unsupportedMediaType:
+            // Vapor's answer when a body of another type reaches its content decoders, which only know JSON.
+            return APIError(.unsupportedMediaType, "the API accepts JSON bodies only (Content-Type: application/json)",
+                            field: "Content-Type")
+        case let error as any AbortError where error.status == .payloadTooLarge:
+            return APIError(.payloadTooLarge, "request body is too large: at most \(BodyLimit.kilobytes) KB")
         case let error as any AbortError:
-            // Vapor's own errors (unknown route, body too large, bad content type) keep their status and reason.
+            // Vapor's own errors (unknown route, method not allowed) keep their status and reason.
             return APIError(error.status, error.reason, headers: error.headers)
         default:
             return APIError(.internalServerError, "internal error")
@@ -62,6 +72,9 @@ struct APIErrorMiddleware: AsyncMiddleware {
             let field = path(context.codingPath + [key])
             return APIError(.unprocessableEntity, "\(field) is required", field: field)
         case let .typeMismatch(type, context), let .valueNotFound(type, context):
+            guard !context.codingPath.isEmpty else {
+                return APIError(.unprocessableEntity, "request body must be a JSON object")
+            }
             let field = path(context.codingPath)
             return APIError(.unprocessableEntity, "\(field) must be \(describe(type))", field: field)
         case let .dataCorrupted(context):

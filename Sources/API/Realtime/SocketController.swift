@@ -18,7 +18,7 @@ struct SocketController {
     func register(on routes: any RoutesBuilder) {
         // The synchronous upgrade callback runs on the socket's event loop before any frame is read, so the text
         // handler is in place for the very first message (the async variant registers it later and can miss it).
-        routes.webSocket("api", "ws", maxFrameSize: 65_536, shouldUpgrade: { request in
+        routes.grouped(UpgradeRequiredMiddleware()).webSocket("api", "ws", maxFrameSize: 65_536, shouldUpgrade: { request in
             request.eventLoop.makeSucceededFuture([:])
         }, onUpgrade: { [services] request, socket in
             // WebSocketKit pings every interval and closes a socket whose last ping went unanswered.
@@ -26,10 +26,16 @@ struct SocketController {
             let session = SocketSession(socket: socket, services: services)
             socket.onText { _, text in session.receive(text) }
             socket.onClose.whenComplete { _ in session.closed() }
-            if let token = request.query[String.self, at: "token"] {
-                session.authenticate(token: token)
-            } else {
-                session.startAuthTimeout(Self.authTimeout)
+            do {
+                if let token = try request.queryParameters().string("token") {
+                    session.authenticate(token: token)
+                } else {
+                    session.startAuthTimeout(Self.authTimeout)
+                }
+            } catch let error as APIError {
+                session.reject(error.reason)
+            } catch {
+                session.reject("the query string could not be read")
             }
         })
     }

@@ -5,7 +5,7 @@ import TradingCore
 /// Answers the messages of an authenticated client: subscribe, unsubscribe, ping.
 enum SocketMessageHandler {
     static func handle(_ text: String, from connection: ClientConnection, market: MarketHub) {
-        guard let message = try? JSONDecoder().decode(ClientSocketMessage.self, from: Data(text.utf8)) else {
+        guard let message = ClientSocketMessage.parse(text) else {
             reply(connection, SocketMessage.Notice(type: "error", reason: "message is not valid JSON with a type"))
             return
         }

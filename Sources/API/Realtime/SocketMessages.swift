@@ -72,4 +72,11 @@ struct ClientSocketMessage: Decodable {
     var type: String
     var token: String?
     var symbols: [String]?
+
+    /// The message in `text`, or nil unless it is strictly valid JSON (`JSONSyntax`, as for request bodies) of this
+    /// shape.
+    static func parse(_ text: String) -> ClientSocketMessage? {
+        guard (try? JSONSyntax.validate(text)) != nil else { return nil }
+        return try? JSONDecoder().decode(ClientSocketMessage.self, from: Data(text.utf8))
+    }
 }

@@ -67,8 +67,7 @@ final class SocketSession: Sendable {
                 state = .verifying(pending: pending)
                 return .ignore
             case .awaitingToken:
-                guard let message = try? JSONDecoder().decode(ClientSocketMessage.self, from: Data(text.utf8)),
-                      message.type == "auth", let token = message.token
+                guard let message = ClientSocketMessage.parse(text), message.type == "auth", let token = message.token
                 else {
                     state = .closed
                     return .refuse
@@ -110,6 +109,18 @@ final class SocketSession: Sendable {
         connection.send(SocketMessage.text(welcome), droppable: false)
         for text in pending { SocketMessageHandler.handle(text, from: connection, market: services.hub) }
         if socket.isClosed { closed() }
+    }
+
+    /// Refuses the connection before authentication (a query string that cannot be read, say).
+    func reject(_ reason: String) {
+        let pending = state.withLock { state -> Scheduled<Void>?? in
+            defer { state = .closed }
+            if case .awaitingToken(let timeout) = state { return .some(timeout) }
+            return .none
+        }
+        guard case .some(let timeout) = pending else { return }
+        timeout?.cancel()
+        refuse(reason)
     }
 
     private func refuse(_ reason: String) {

@@ -46,6 +46,14 @@ final class Telemetry: EngineObserver, Sendable {
     func firingCommitted(seconds: Double) { commitLatency.record(seconds) }
     func commitFailed() { commitFailures.increment() }
 
+    /// `recorded` is the usual answer; `reconciled` (a fire count repaired) and `already_recorded` (a duplicate
+    /// writer) are worth an alert when they climb, `superseded` follows edits made while a firing was in flight.
+    func firingResolved(_ outcome: FiringOutcome.Kind) {
+        registry.makeCounter(descriptor: Self.named("rule_firing_outcomes", "total",
+                                                    "Matched firings by what the store made of them"),
+                             labels: [("outcome", outcome.rawValue)]).increment()
+    }
+
     func orderSettled(_ status: OrderStatus) {
         registry.makeCounter(descriptor: Self.named("orders_settled", "total", "Orders settled, by final status"),
                              labels: [("status", status.rawValue)]).increment()

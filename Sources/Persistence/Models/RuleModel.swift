@@ -17,6 +17,7 @@ public final class RuleModel: Model, @unchecked Sendable {
     @Field(key: "created_at") public var createdAt: Date
     @Field(key: "updated_at") public var updatedAt: Date
     @OptionalField(key: "last_fired_at") public var lastFiredAt: Date?
+    @Field(key: "revision") public var revision: Int64
 
     public init() {}
 
@@ -37,6 +38,7 @@ public final class RuleModel: Model, @unchecked Sendable {
         fireCount = rule.fireCount
         updatedAt = rule.updatedAt
         lastFiredAt = rule.lastFiredAt
+        revision = rule.revision
     }
 
     /// The domain rule; throws if the row holds values no valid rule can have.
@@ -51,6 +53,7 @@ public final class RuleModel: Model, @unchecked Sendable {
             throw PersistenceError.corruptRow(table: Self.schema, id: id)
         }
         return PriceRule(id: RuleID(id), owner: UserID(userID), symbol: symbol, range: range, mode: mode, state: state,
-                         fireCount: fireCount, createdAt: createdAt, updatedAt: updatedAt, lastFiredAt: lastFiredAt)
+                         fireCount: fireCount, createdAt: createdAt, updatedAt: updatedAt, lastFiredAt: lastFiredAt,
+                         revision: revision)
     }
 }

@@ -22,12 +22,20 @@ public struct CartStore: Sendable {
     }
 
     /// Removes a line from the cart; false if no such line is in this user's cart.
+    ///
+    /// Under the account lock, like checkout and `setQuantity`, so a removal and a checkout of the same line are
+    /// ordered: the second finds the line no longer in the cart, rather than overwriting the first one's status.
     public func remove(_ id: UUID, owner: UserID, now: Date) async throws -> Bool {
-        guard let row = try await inCart(owner: owner).filter(\.$id == id).first() else { return false }
-        row.status = CartItemModel.Status.removed.rawValue
-        row.updatedAt = now
-        try await row.update(on: database)
-        return true
+        try await TransactionRunner.run(on: database) { tx in
+            try await AccountLock.acquire(owner, on: tx)
+            guard let row = try await Self.inCart(owner: owner, on: tx).filter(\.$id == id).first() else {
+                return false
+            }
+            row.status = CartItemModel.Status.removed.rawValue
+            row.updatedAt = now
+            try await row.update(on: tx)
+            return true
+        }
     }
 
     /// Sets the quantity of a line in the user's cart; nil if no such line is in this user's cart.
@@ -38,12 +46,7 @@ public struct CartStore: Sendable {
     public func setQuantity(_ id: UUID, owner: UserID, quantity: Int64, now: Date) async throws -> CartItem? {
         try await TransactionRunner.run(on: database) { tx in
             try await AccountLock.acquire(owner, on: tx)
-            guard let row = try await CartItemModel.query(on: tx)
-                .filter(\.$id == id)
-                .filter(\.$userID == owner.rawValue)
-                .filter(\.$status == CartItemModel.Status.inCart.rawValue)
-                .first()
-            else { return nil }
+            guard let row = try await Self.inCart(owner: owner, on: tx).filter(\.$id == id).first() else { return nil }
             row.quantity = quantity
             row.updatedAt = now
             try await row.update(on: tx)
@@ -52,6 +55,10 @@ public struct CartStore: Sendable {
     }
 
     private func inCart(owner: UserID) -> QueryBuilder<CartItemModel> {
+        Self.inCart(owner: owner, on: database)
+    }
+
+    private static func inCart(owner: UserID, on database: any Database) -> QueryBuilder<CartItemModel> {
         CartItemModel.query(on: database)
             .filter(\.$userID == owner.rawValue)
             .filter(\.$status == CartItemModel.Status.inCart.rawValue)

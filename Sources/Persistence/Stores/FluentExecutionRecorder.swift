@@ -31,12 +31,21 @@ public struct FluentExecutionRecorder: ExecutionRecorder {
             let position = try await PositionModel.query(on: tx)
                 .filter(\.$userID == order.owner.rawValue).filter(\.$symbol == order.symbol.rawValue).first()
                 ?? PositionModel(userID: order.owner.rawValue, symbol: order.symbol.rawValue, updatedAt: execution.time)
-            let breakdown = charges.charges(side: order.side, price: execution.price, quantity: order.quantity)
-            let outcome = Ledger.settle(side: order.side, quantity: order.quantity, price: execution.price,
-                                        charges: breakdown.total, cash: Money(paise: account.cashPaise),
-                                        holding: try position.toCore())
-            switch outcome {
-            case let .success((cash, holding)):
+            // A trade too large for `Money` fails its order (with the ledger's reason) rather than being retried
+            // for ever; orders within `OrderLimits` never get there.
+            let holding = try position.toCore()
+            let settlement: Result<(cash: Money, holding: Holding, charges: ChargeBreakdown), Ledger.Rejection>
+            do {
+                let breakdown = try charges.charges(side: order.side, price: execution.price, quantity: order.quantity)
+                settlement = Ledger.settle(side: order.side, quantity: order.quantity, price: execution.price,
+                                           charges: breakdown.total, cash: Money(paise: account.cashPaise),
+                                           holding: holding)
+                    .map { ($0.cash, $0.holding, breakdown) }
+            } catch {
+                settlement = .failure(.amountOutOfRange)
+            }
+            switch settlement {
+            case let .success((cash, holding, breakdown)):
                 try order.execute(price: execution.price, charges: breakdown, at: execution.time)
                 account.cashPaise = cash.paise
                 account.updatedAt = execution.time

@@ -94,6 +94,7 @@ public struct OrderStore: Sendable {
                     do {
                         order = try Order(id: OrderID(UUID()), owner: owner, symbol: symbol, side: .buy,
                                           type: .market, quantity: quantity, limitPrice: nil, createdAt: now)
+                        _ = try order.checkedValue(marketPrice: estimate)
                     } catch let error as ValidationError {
                         throw ValidationError(field: "items[\(index)].quantity", reason: error.reason)
                     }
@@ -172,8 +173,9 @@ public struct OrderStore: Sendable {
         }
         let reserved = try await OrderModel.query(on: tx)
             .filter(\.$userID == owner.rawValue).filter(\.$status == OrderStatus.pending.rawValue)
-            .all(\.$reservedPaise).reduce(0, +)
-        let available = Money(paise: account.cashPaise - reserved)
+            .all(\.$reservedPaise)
+            .reduce(Money.zero) { try $0.adding(Money(paise: $1)) }
+        let available = try Money(paise: account.cashPaise).subtracting(reserved)
         var needed = Money.zero
         var reservations: [Money] = []
         var selling: [Symbol: Int64] = [:]
@@ -181,9 +183,10 @@ public struct OrderStore: Sendable {
             let order = placement.order
             switch order.side {
             case .buy:
-                let cost = placement.estimatePrice * order.quantity
-                    + charges.charges(side: .buy, price: placement.estimatePrice, quantity: order.quantity).total
-                needed += cost
+                // Checked: the callers bound each order's value, and this keeps a missed bound from trapping.
+                let cost = try placement.estimatePrice.multiplied(by: order.quantity)
+                    .adding(charges.charges(side: .buy, price: placement.estimatePrice, quantity: order.quantity).total)
+                needed = try needed.adding(cost)
                 reservations.append(cost)
             case .sell:
                 selling[order.symbol, default: 0] += order.quantity

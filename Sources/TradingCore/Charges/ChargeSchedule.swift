@@ -31,8 +31,11 @@ public struct ChargeSchedule: Hashable, Sendable {
         self.sttRounding = sttRounding
     }
 
-    /// The charges for executing `quantity` shares at `price` on `side`.
-    public func charges(side: OrderSide, price: Money, quantity: Int64) -> ChargeBreakdown {
+    /// The charges for executing `quantity` shares at `price` on `side`; `AmountOutOfRange` when the trade's value,
+    /// or any charge on it, does not fit in `Money` (never for an order within `OrderLimits`).
+    public func charges(side: OrderSide, price: Money, quantity: Int64) throws(AmountOutOfRange) -> ChargeBreakdown {
+        // The turnover itself must be a representable amount; the rates then keep every component far smaller.
+        _ = try price.multiplied(by: quantity)
         let turnover = price.rupees * Decimal(quantity)
         let brokerageRupees: Decimal
         switch brokerage {
@@ -41,22 +44,31 @@ public struct ChargeSchedule: Hashable, Sendable {
         case .percent(let rate, let cap, let floor):
             brokerageRupees = Swift.max(floor.rupees, Swift.min(cap.rupees, turnover * rate))
         }
-        let brokerageFee = Self.round(brokerageRupees)
-        let stt = sttRounding == .rupee ? Self.round(turnover * sttRate, scale: 0) : Self.round(turnover * sttRate)
-        let exchange = Self.round(turnover * exchangeRate)
-        let sebi = Self.round(turnover * sebiRate)
-        let stamp = side == .buy ? Self.round(turnover * stampDutyRate) : .zero
+        let brokerageFee = try Self.round(brokerageRupees)
+        let stt = try sttRounding == .rupee ? Self.round(turnover * sttRate, scale: 0) : Self.round(turnover * sttRate)
+        let exchange = try Self.round(turnover * exchangeRate)
+        let sebi = try Self.round(turnover * sebiRate)
+        let stamp = side == .buy ? try Self.round(turnover * stampDutyRate) : .zero
         // GST is levied on the unrounded service charges; rounding it once keeps the worked example exact.
-        let gst = Self.round((brokerageRupees + turnover * exchangeRate + turnover * sebiRate) * gstRate)
+        let gst = try Self.round((brokerageRupees + turnover * exchangeRate + turnover * sebiRate) * gstRate)
         return ChargeBreakdown(brokerage: brokerageFee, stt: stt, exchange: exchange, sebi: sebi, stampDuty: stamp, gst: gst)
     }
 
-    /// Rounds a rupee amount half-up to `scale` decimals and returns it as `Money`.
-    static func round(_ rupees: Decimal, scale: Int = 2) -> Money {
+    /// The largest magnitude of one component, in paise: an eighth of `Int64.max`, so that adding up the six
+    /// components of a breakdown (`total`) can never overflow.
+    static let componentLimit = Decimal(Int64.max / 8)
+
+    /// Rounds a rupee amount half-up to `scale` decimals and returns it as `Money`; `AmountOutOfRange` beyond
+    /// `componentLimit` (where converting the `Decimal` to an integer would silently give a wrong number).
+    static func round(_ rupees: Decimal, scale: Int = 2) throws(AmountOutOfRange) -> Money {
         var value = rupees
         var rounded = Decimal()
         NSDecimalRound(&rounded, &value, scale, .plain)
-        return Money(paise: NSDecimalNumber(decimal: rounded * 100).int64Value)
+        let paise = rounded * 100
+        guard !paise.isNaN, abs(paise) <= componentLimit else {
+            throw AmountOutOfRange(operation: "a charge of \(rounded) rupees")
+        }
+        return Money(paise: NSDecimalNumber(decimal: paise).int64Value)
     }
 }
 

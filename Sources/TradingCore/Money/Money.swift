@@ -60,12 +60,36 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     public static func < (lhs: Money, rhs: Money) -> Bool { lhs.paise < rhs.paise }
+
+    // The operators trap on overflow, like Int64's. They are for amounts already known to be small (bounded prices,
+    // charges, a few of them added up). A price times a quantity, and any sum whose terms a user can grow, goes
+    // through the checked forms below, which throw instead: a request must never be able to stop the process.
     public static func + (lhs: Money, rhs: Money) -> Money { Money(paise: lhs.paise + rhs.paise) }
     public static func - (lhs: Money, rhs: Money) -> Money { Money(paise: lhs.paise - rhs.paise) }
-    public static func * (lhs: Money, rhs: Int64) -> Money { Money(paise: lhs.paise * rhs) }
     public static func += (lhs: inout Money, rhs: Money) { lhs.paise += rhs.paise }
     public static func -= (lhs: inout Money, rhs: Money) { lhs.paise -= rhs.paise }
     public static prefix func - (value: Money) -> Money { Money(paise: -value.paise) }
+
+    /// The amount times `quantity` (the value of that many shares at this price), or `AmountOutOfRange`.
+    public func multiplied(by quantity: Int64) throws(AmountOutOfRange) -> Money {
+        let (product, overflow) = paise.multipliedReportingOverflow(by: quantity)
+        guard !overflow else { throw AmountOutOfRange(operation: "\(self) × \(quantity)") }
+        return Money(paise: product)
+    }
+
+    /// The sum of two amounts, or `AmountOutOfRange`.
+    public func adding(_ other: Money) throws(AmountOutOfRange) -> Money {
+        let (sum, overflow) = paise.addingReportingOverflow(other.paise)
+        guard !overflow else { throw AmountOutOfRange(operation: "\(self) + \(other)") }
+        return Money(paise: sum)
+    }
+
+    /// The difference of two amounts, or `AmountOutOfRange`.
+    public func subtracting(_ other: Money) throws(AmountOutOfRange) -> Money {
+        let (difference, overflow) = paise.subtractingReportingOverflow(other.paise)
+        guard !overflow else { throw AmountOutOfRange(operation: "\(self) − \(other)") }
+        return Money(paise: difference)
+    }
 
     /// "₹2,800.50" style, Indian digit grouping (lakh, crore).
     public var description: String { MoneyFormatter.format(self) }

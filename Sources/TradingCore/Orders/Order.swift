@@ -18,8 +18,8 @@ public struct Order: Hashable, Sendable {
     public private(set) var executedAt: Date?
     public private(set) var updatedAt: Date
 
-    /// The largest quantity accepted in one order, a fat-finger guard.
-    public static let maxQuantity: Int64 = 1_000_000
+    /// The largest quantity accepted in one order, a fat-finger guard (`OrderLimits.maxQuantity`).
+    public static let maxQuantity: Int64 = OrderLimits.maxQuantity
 
     /// A new pending order; throws a `ValidationError` naming the field for a bad quantity or limit price.
     public init(id: OrderID, owner: UserID, symbol: Symbol, side: OrderSide, type: OrderType, quantity: Int64,
@@ -39,6 +39,10 @@ public struct Order: Hashable, Sendable {
             }
             guard limit.paise > 0 else {
                 throw ValidationError(field: "limit_price", reason: "limit_price must be greater than 0")
+            }
+            guard limit <= OrderLimits.maxPrice else {
+                throw ValidationError(field: "limit_price",
+                                      reason: "limit_price must be at most \(OrderLimits.maxPrice)")
             }
         }
         self.init(restoring: id, owner: owner, symbol: symbol, side: side, type: type, quantity: quantity,
@@ -64,6 +68,19 @@ public struct Order: Hashable, Sendable {
         self.createdAt = createdAt
         self.executedAt = executedAt
         self.updatedAt = updatedAt
+    }
+
+    /// The order's value (price × quantity, before charges) at its limit price, or at `marketPrice` for a MARKET
+    /// order; refused with a `ValidationError` on `quantity` above `OrderLimits.maxValue`.
+    ///
+    /// `field` names the quantity as the request spelled it (`items[2].quantity` in a checkout).
+    public func checkedValue(marketPrice: Money, field: String = "quantity") throws(ValidationError) -> Money {
+        let price = limitPrice ?? marketPrice
+        guard let value = try? price.multiplied(by: quantity), value <= OrderLimits.maxValue else {
+            throw ValidationError(field: field, reason: "order value must be at most \(OrderLimits.maxValue) "
+                + "(\(quantity) × \(price) is more); place a smaller quantity")
+        }
+        return value
     }
 
     /// Whether a trade at `price` satisfies this order (always for MARKET; at or better than the limit for LIMIT).

@@ -13,5 +13,7 @@ public struct Holding: Hashable, Sendable {
     }
 
     /// Unrealised profit at `price`, gross of charges.
-    public func unrealisedPnL(at price: Money) -> Money { (price - averagePrice) * quantity }
+    public func unrealisedPnL(at price: Money) throws(AmountOutOfRange) -> Money {
+        try price.subtracting(averagePrice).multiplied(by: quantity)
+    }
 }

@@ -8,6 +8,9 @@ public enum Ledger {
     public enum Rejection: Error, Hashable, Sendable, CustomStringConvertible {
         case insufficientCash(needed: Money, available: Money)
         case insufficientHoldings(wanted: Int64, held: Int64)
+        /// The trade's value, or the holding it would make, does not fit in `Money` (never for orders within
+        /// `OrderLimits`; refused rather than trapping, should a bound ever be missed).
+        case amountOutOfRange
 
         public var description: String {
             switch self {
@@ -15,6 +18,8 @@ public enum Ledger {
                 "insufficient cash: needs \(needed), available \(available)"
             case let .insufficientHoldings(wanted, held):
                 "insufficient holdings: selling \(wanted), holding \(held)"
+            case .amountOutOfRange:
+                "trade value out of range"
             }
         }
     }
@@ -22,26 +27,46 @@ public enum Ledger {
     /// The cash and holding after a trade, or the reason it is refused.
     public static func settle(side: OrderSide, quantity: Int64, price: Money, charges: Money, cash: Money,
                               holding: Holding) -> Result<(cash: Money, holding: Holding), Rejection> {
+        do {
+            return try checkedSettle(side: side, quantity: quantity, price: price, charges: charges, cash: cash,
+                                     holding: holding)
+        } catch {
+            return .failure(.amountOutOfRange)
+        }
+    }
+
+    private static func checkedSettle(side: OrderSide, quantity: Int64, price: Money, charges: Money, cash: Money,
+                                      holding: Holding) throws(AmountOutOfRange)
+        -> Result<(cash: Money, holding: Holding), Rejection> {
         var holding = holding
+        // Orders always have a quantity of at least one; guard anyway, as the division below depends on it.
+        guard quantity > 0 else { throw AmountOutOfRange(operation: "a trade of \(quantity) shares") }
+        let value = try price.multiplied(by: quantity)
         switch side {
         case .buy:
-            let cost = price * quantity + charges
+            let cost = try value.adding(charges)
             guard cost <= cash else { return .failure(.insufficientCash(needed: cost, available: cash)) }
-            let newQuantity = holding.quantity + quantity
-            let totalPaise = holding.averagePrice.paise * holding.quantity + price.paise * quantity
-            // Round half up to the paisa.
-            holding.averagePrice = Money(paise: (totalPaise * 2 + newQuantity) / (2 * newQuantity))
+            let (newQuantity, quantityOverflow) = holding.quantity.addingReportingOverflow(quantity)
+            guard !quantityOverflow else { throw AmountOutOfRange(operation: "\(holding.quantity) + \(quantity) shares") }
+            // The cost basis, doubled and plus the share count so that one integer division rounds half up to the
+            // paisa: 2 × (old basis + new value) + n, over 2n.
+            let basis = try holding.averagePrice.multiplied(by: holding.quantity).adding(value)
+            let numerator = try basis.multiplied(by: 2).adding(Money(paise: newQuantity))
+            let (denominator, denominatorOverflow) = newQuantity.multipliedReportingOverflow(by: 2)
+            guard !denominatorOverflow else { throw AmountOutOfRange(operation: "2 × \(newQuantity) shares") }
+            holding.averagePrice = Money(paise: numerator.paise / denominator)
             holding.quantity = newQuantity
-            return .success((cash - cost, holding))
+            return .success((try cash.subtracting(cost), holding))
         case .sell:
             guard quantity <= holding.quantity else {
                 return .failure(.insufficientHoldings(wanted: quantity, held: holding.quantity))
             }
-            let proceeds = price * quantity - charges
-            holding.realisedPnL += (price - holding.averagePrice) * quantity
+            let proceeds = try value.subtracting(charges)
+            let gain = try price.subtracting(holding.averagePrice).multiplied(by: quantity)
+            holding.realisedPnL = try holding.realisedPnL.adding(gain)
             holding.quantity -= quantity
             if holding.quantity == 0 { holding.averagePrice = .zero }
-            return .success((cash + proceeds, holding))
+            return .success((try cash.adding(proceeds), holding))
         }
     }
 }

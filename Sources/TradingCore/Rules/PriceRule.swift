@@ -27,9 +27,13 @@ public struct PriceRule: Hashable, Sendable {
     public let createdAt: Date
     public var updatedAt: Date
     public var lastFiredAt: Date?
+    /// Counts the user's changes to the rule (1 when created, one more per edit that changes it). Firings do not
+    /// change it. The engine matches a rule at a revision, and a firing is recorded only if the stored rule is still
+    /// at that revision, so an edit always wins over a firing of what the rule was before it.
+    public var revision: Int64
 
     public init(id: RuleID, owner: UserID, symbol: Symbol, range: PriceRange, mode: RuleMode, state: State,
-                fireCount: Int, createdAt: Date, updatedAt: Date, lastFiredAt: Date?) {
+                fireCount: Int, createdAt: Date, updatedAt: Date, lastFiredAt: Date?, revision: Int64 = 1) {
         self.id = id
         self.owner = owner
         self.symbol = symbol
@@ -40,6 +44,7 @@ public struct PriceRule: Hashable, Sendable {
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.lastFiredAt = lastFiredAt
+        self.revision = revision
     }
 
     /// The user-facing on/off switch: a rule is active while the engine watches it.

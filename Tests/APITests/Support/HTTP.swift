@@ -42,6 +42,23 @@ extension TestApp {
         return Reply(status: response.status, headers: response.headers, text: text, json: parsed)
     }
 
+    /// Sends `body` exactly as given, with `contentType` as the Content-Type header (none when nil): for bodies that
+    /// are not JSON, or not valid JSON.
+    @discardableResult
+    func sendBytes(_ method: HTTPMethod, _ path: String, token: String? = nil, body: [UInt8],
+                   contentType: String?, headers extra: [String: String] = [:]) async throws -> Reply {
+        var headers = HTTPHeaders()
+        if let token { headers.bearerAuthorization = BearerAuthorization(token: token) }
+        if let contentType { headers.replaceOrAdd(name: .contentType, value: contentType) }
+        for (name, value) in extra { headers.replaceOrAdd(name: name, value: value) }
+        let response = try await app.testing().performTest(
+            request: TestingHTTPRequest(method: method, url: URI(path: path), headers: headers,
+                                        body: ByteBuffer(bytes: body)))
+        let text = String(buffer: response.body)
+        let parsed = text.isEmpty ? nil : try? JSONSerialization.jsonObject(with: Data(text.utf8))
+        return Reply(status: response.status, headers: response.headers, text: text, json: parsed)
+    }
+
     /// Registers a user and returns the token and user id.
     func register(_ email: String = "user-\(UUID().uuidString.prefix(8))@example.com",
                   password: String = "correct horse") async throws -> (token: String, id: String) {

@@ -58,8 +58,8 @@ final class ScriptedFeed: QuoteFeed {
 struct InjectedFailure: Error, Equatable {}
 
 /// An in-memory `FiringRecorder` that behaves like the store: it knows the rules the test registered, bumps the fire
-/// count, and adds one cart item per firing; it returns nil for an unknown, non-live or edited rule. It can be told to
-/// fail, to answer nil, to be slow, or to hold every call until released.
+/// count, and adds one cart item per firing; it answers `superseded` for an unknown, non-live or edited rule (another
+/// revision). It can be told to fail, to answer `superseded`, to be slow, or to hold every call until released.
 final class FakeFiringRecorder: FiringRecorder {
     private struct State {
         var rules: [RuleID: PriceRule] = [:]
@@ -67,6 +67,7 @@ final class FakeFiringRecorder: FiringRecorder {
         var recorded: [FiringRecord] = []
         var failuresLeft = 0
         var returnsNil = false
+        var answer: FiringOutcome.Kind?
         var delay: Duration = .zero
         var held = false
         var waiters: [CheckedContinuation<Void, Never>] = []
@@ -84,8 +85,11 @@ final class FakeFiringRecorder: FiringRecorder {
 
     /// The next `count` calls throw.
     func failNext(_ count: Int) { state.withLock { $0.failuresLeft = count } }
-    /// Every call answers nil (the firing no longer applies).
+    /// Every call answers `superseded` (the firing no longer applies).
     func answerNil(_ value: Bool = true) { state.withLock { $0.returnsNil = value } }
+    /// Every call answers like the store does for this kind of outcome: `alreadyRecorded` records nothing,
+    /// `reconciled` records as usual and reports a count repaired from zero.
+    func answer(_ kind: FiringOutcome.Kind?) { state.withLock { $0.answer = kind } }
     /// Every call takes at least `delay`.
     func setDelay(_ delay: Duration) { state.withLock { $0.delay = delay } }
     /// Calls wait until `release()`.
@@ -106,7 +110,7 @@ final class FakeFiringRecorder: FiringRecorder {
     /// Calls currently waiting for `release()`.
     var waiting: Int { state.withLock { $0.waiters.count } }
 
-    func record(_ firing: RuleFiring) async throws -> FiringRecord? {
+    func record(_ firing: RuleFiring) async throws -> FiringOutcome {
         let delay = state.withLock { state in
             state.attempts.append(firing)
             return state.delay
@@ -120,13 +124,15 @@ final class FakeFiringRecorder: FiringRecorder {
             if proceed { continuation.resume() }
         }
         if delay > .zero { try? await Task.sleep(for: delay) }
+        let answer = state.withLock { $0.answer }
+        if answer == .alreadyRecorded { return .alreadyRecorded }
         let record = try state.withLock { state throws -> FiringRecord? in
             if state.failuresLeft > 0 {
                 state.failuresLeft -= 1
                 throw InjectedFailure()
             }
             guard !state.returnsNil, var rule = state.rules[firing.ruleID], rule.state.isLive,
-                  rule.range == firing.range, rule.symbol == firing.symbol
+                  rule.revision == firing.revision
             else { return nil }
             rule.fireCount += 1
             rule.state = firing.nextState
@@ -141,7 +147,8 @@ final class FakeFiringRecorder: FiringRecorder {
             return record
         }
         journal?.append(record == nil ? "record-nil \(firing.ruleID)" : "recorded \(firing.ruleID)")
-        return record
+        guard let record else { return .superseded }
+        return answer == .reconciled ? .reconciled(record, repairedFrom: 0) : .recorded(record)
     }
 }
 
@@ -226,6 +233,7 @@ final class RecordingMetrics: EngineObserver {
         var firingsCommitted = 0
         var ordersSettled: [OrderStatus] = []
         var commitFailures = 0
+        var firingOutcomes: [FiringOutcome.Kind] = []
     }
 
     private let state = Mutex(Counts())
@@ -238,4 +246,5 @@ final class RecordingMetrics: EngineObserver {
     func firingCommitted(seconds: Double) { state.withLock { $0.firingsCommitted += 1 } }
     func orderSettled(_ status: OrderStatus) { state.withLock { $0.ordersSettled.append(status) } }
     func commitFailed() { state.withLock { $0.commitFailures += 1 } }
+    func firingResolved(_ outcome: FiringOutcome.Kind) { state.withLock { $0.firingOutcomes.append(outcome) } }
 }

@@ -25,6 +25,7 @@ final class EngineHarness: Sendable {
     let tape = TickTape()
     let engine: AutomationEngine
     private let runner = Mutex<Task<Void, Never>?>(nil)
+    private let revisions = Mutex<[RuleID: Int64]>([:])
 
     /// Background settlement retries, fast so recovery tests take milliseconds.
     static let quickBackoff = SettlementBackoff(initial: .milliseconds(1), maximum: .milliseconds(20))
@@ -58,10 +59,19 @@ final class EngineHarness: Sendable {
         await runTask?.value
     }
 
-    /// Saves a rule "in the database" and hands it to the engine, as the rule controller does.
-    func add(_ rule: PriceRule, previousSymbol: Symbol? = nil) {
-        firings.register(rule)
-        engine.apply(rule, previousSymbol: previousSymbol)
+    /// Saves a rule "in the database" and hands it to the engine, as the rule controller does: each save of a rule
+    /// is a change, so it gets the next revision (the store counts edits the same way). Returns the rule as saved.
+    @discardableResult
+    func add(_ rule: PriceRule) -> PriceRule {
+        var saved = rule
+        saved.revision = revisions.withLock { known in
+            let next = (known[rule.id] ?? 0) + 1
+            known[rule.id] = next
+            return next
+        }
+        firings.register(saved)
+        engine.apply(saved)
+        return saved
     }
 
     /// A tick stamped `age` seconds before the clock's now.
