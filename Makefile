@@ -2,7 +2,7 @@
 SWIFT ?= swift
 ARGS  ?=
 
-.PHONY: help build run test bench bench-rules bench-latency clean
+.PHONY: help build run test bench bench-rules bench-latency bench-http clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
@@ -21,6 +21,9 @@ bench: bench-rules bench-latency ## both benchmarks, release builds (figures: do
 bench-rules: ## rule book vs a naive per-rule check, 1,000,000 rules; ARGS="--profile stress --jumps heavy"
 	$(SWIFT) build -c release --product rulebook-bench
 	.build/release/rulebook-bench $(ARGS)
+
+bench-http: ## HTTP hot paths under wrk beside a FastAPI reference, SQLite and PostgreSQL; ARGS="--db sqlite --duration 5"
+	python3 benchmarks/http/bench_http.py $(ARGS)
 
 bench-latency: ## tick → database commit → WebSocket cart.added, through the real server on loopback
 	$(SWIFT) build -c release --product latency-bench
