@@ -20,6 +20,8 @@ public final class MarketHub: Sendable {
     private struct State: Sendable {
         var books: [SymbolBook]
         var lastTickTime: Date?
+        /// Ticks ingested for any symbol: a changed value means some quote changed.
+        var version: UInt64 = 0
     }
 
     /// - Parameters:
@@ -82,6 +84,7 @@ public final class MarketHub: Sendable {
         guard let position = positions[tick.symbol] else { return }
         state.withLock { state in
             state.books[position].ingest(tick)
+            state.version &+= 1
             if state.lastTickTime.map({ tick.time > $0 }) ?? true { state.lastTickTime = tick.time }
         }
     }
@@ -92,6 +95,7 @@ public final class MarketHub: Sendable {
             for tick in ticks {
                 guard let position = positions[tick.symbol] else { continue }
                 state.books[position].ingest(tick)
+                state.version &+= 1
                 if state.lastTickTime.map({ tick.time > $0 }) ?? true { state.lastTickTime = tick.time }
             }
         }
@@ -113,6 +117,18 @@ public final class MarketHub: Sendable {
     /// Every quote, in `stocks` order, from one consistent snapshot.
     public func quotes() -> [Quote] {
         state.withLock { $0.books.map(\.quote) }
+    }
+
+    /// How many ticks have been ingested for all symbols together: it only ever grows, so an unchanged value means
+    /// no quote changed (a cheap check before re-reading them all).
+    public var version: UInt64 { state.withLock { $0.version } }
+
+    /// Every quote with its change counter, in `stocks` order, from one consistent snapshot, and the hub's `version`
+    /// at that moment.
+    public func versionedQuotes() -> (version: UInt64, quotes: [SequencedQuote]) {
+        state.withLock { state in
+            (state.version, state.books.map { SequencedQuote(quote: $0.quote, sequence: $0.sequence) })
+        }
     }
 
     /// Every quote with its change counter, in `stocks` order, from one consistent snapshot.

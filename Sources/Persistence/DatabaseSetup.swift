@@ -44,9 +44,13 @@ public enum DatabaseSetup {
     public static func register(_ target: Target, on databases: Databases) throws {
         switch target {
         case .sqliteFile(let path):
-            databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
+            databases.use(GatedSQLiteConfiguration(base: DatabaseConfigurationFactory.sqlite(.file(path),
+                                                                                             sqlLogLevel: .trace).make()),
+                          as: .sqlite)
         case .sqliteMemory:
-            databases.use(.sqlite(.memory, sqlLogLevel: .trace), as: .sqlite)
+            databases.use(GatedSQLiteConfiguration(base: DatabaseConfigurationFactory.sqlite(.memory,
+                                                                                             sqlLogLevel: .trace).make()),
+                          as: .sqlite)
         case .postgres(let url):
             databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace), as: .psql)
         case .postgresSchema(let url, let schema):

@@ -6,11 +6,14 @@ public enum PersistenceError: Error, Hashable, Sendable, CustomStringConvertible
     case corruptRow(table: String, id: UUID?)
     /// A unique key refused the write (for example a duplicate e-mail).
     case duplicate(String)
+    /// The database is not one SQLKit can speak to (both supported drivers are).
+    case notSQL
 
     public var description: String {
         switch self {
         case let .corruptRow(table, id): "corrupt row in \(table) (id \(id?.uuidString ?? "nil"))"
         case let .duplicate(what): "duplicate \(what)"
+        case .notSQL: "the database does not accept SQL"
         }
     }
 }

@@ -18,7 +18,7 @@ enum Fixtures {
         let rule = PriceRule(id: RuleID(UUID()), owner: owner, symbol: symbol,
                              range: try PriceRange(min: Money(paise: min), max: Money(paise: max)), mode: mode,
                              state: .watching, fireCount: 0, createdAt: start, updatedAt: start, lastFiredAt: nil)
-        try await RuleStore(database: database).create(rule)
+        _ = try await RuleStore(database: database).create(rule, limit: 1_000_000)
         return rule
     }
 

@@ -106,18 +106,19 @@ struct CartController {
         let digest = SHA256.hash(data: Data(fingerprint.utf8)).map { String(format: "%02x", $0) }.joined()
         let hub = services.hub
         let now = services.clock.now()
+        let (ip, requestID) = (req.clientAddress, req.id)
         let result = try await OrderStore(database: req.db, charges: services.charges)
             .checkout(owner: owner, idempotencyKey: key, fingerprint: digest, lines: lines,
-                      price: { hub.quote(for: $0)?.lastPrice }, now: now)
+                      price: { hub.quote(for: $0)?.lastPrice }, now: now, audit: { orders in
+                          AuditEntry(userID: owner.rawValue, action: "cart.checkout", entityID: key,
+                                     detail: orders.map { "\($0.symbol)x\($0.quantity)" }.joined(separator: ","),
+                                     ip: ip, requestID: requestID, time: now)
+                      })
         if !result.replayed {
             for order in result.orders {
                 try await services.broker.submit(order)
                 services.telemetry.orderPlaced()
             }
-            let detail = result.orders.map { "\($0.symbol)x\($0.quantity)" }.joined(separator: ",")
-            try await AuditStore(database: req.db).record(userID: owner.rawValue, action: "cart.checkout",
-                                                          entityID: key, detail: detail, ip: req.clientAddress,
-                                                          requestID: req.id, now: now)
         }
         let response = Response(status: result.replayed ? .ok : .created)
         try response.content.encode(CheckoutResponse(orders: result.orders.map(OrderResponse.init),

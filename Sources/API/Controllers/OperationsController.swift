@@ -24,6 +24,13 @@ struct OperationsController {
         var lastTickAt: Date?
         var rulesWatched: Int
         var openSockets: Int
+
+        enum CodingKeys: String, CodingKey {
+            case status, database, feed
+            case lastTickAt = "last_tick_at"
+            case rulesWatched = "rules_watched"
+            case openSockets = "open_sockets"
+        }
     }
 
     /// `GET /healthz`: the process is up.

@@ -58,11 +58,11 @@ struct OrderController {
             throw APIError(.badRequest, "Idempotency-Key must be 1 to 128 characters", field: "Idempotency-Key")
         }
         let result = try await OrderStore(database: req.db, charges: services.charges)
-            .place(.init(order: order, estimatePrice: estimate), idempotencyKey: key)
+            .place(.init(order: order, estimatePrice: estimate), idempotencyKey: key,
+                   audit: auditEntry(req, "order.place", order, now: now))
         if !result.replayed {
             try await services.broker.submit(result.order)
             services.telemetry.orderPlaced()
-            try await audit(req, "order.place", result.order, now: now)
         }
         let response = Response(status: result.replayed ? .ok : .created)
         try response.content.encode(OrderResponse(result.order))
@@ -101,11 +101,14 @@ struct OrderController {
         req.parameters.get("id").flatMap(UUID.init(uuidString:)).map(OrderID.init)
     }
 
-    private func audit(_ req: Request, _ action: String, _ order: Order, now: Date) async throws {
+    private func auditEntry(_ req: Request, _ action: String, _ order: Order, now: Date) -> AuditEntry {
         let detail = "\(order.side.rawValue) \(order.quantity) \(order.symbol) \(order.type.rawValue)"
             + (order.limitPrice.map { " @\($0.rupees)" } ?? "")
-        try await AuditStore(database: req.db).record(userID: order.owner.rawValue, action: action,
-                                                      entityID: order.id.description, detail: detail,
-                                                      ip: req.clientAddress, requestID: req.id, now: now)
+        return AuditEntry(userID: order.owner.rawValue, action: action, entityID: order.id.description, detail: detail,
+                          ip: req.clientAddress, requestID: req.id, time: now)
+    }
+
+    private func audit(_ req: Request, _ action: String, _ order: Order, now: Date) async throws {
+        try await AuditStore(database: req.db).record(auditEntry(req, action, order, now: now))
     }
 }

@@ -30,18 +30,16 @@ struct RuleController {
         let range = try PriceRange(min: try WireMoney.parsePrice(body.minPrice, field: "min_price"),
                                    max: try WireMoney.parsePrice(body.maxPrice, field: "max_price"))
         let mode = try Self.mode(body.mode) ?? .once
-        let store = RuleStore(database: req.db)
         let limit = services.config.maxRulesPerUser
-        guard try await store.count(owner: owner) < limit else {
-            throw APIError.validation("rules", "you already have the maximum of \(limit) rules; delete some first")
-        }
         let now = services.clock.now()
         let rule = PriceRule(id: RuleID(UUID()), owner: owner, symbol: symbol, range: range, mode: mode,
                              state: body.active == false ? .paused : .watching, fireCount: 0, createdAt: now,
                              updatedAt: now, lastFiredAt: nil)
-        try await store.create(rule)
+        guard try await RuleStore(database: req.db).create(rule, limit: limit,
+                                                           audit: auditEntry(req, "rule.create", rule, now: now)) else {
+            throw APIError.validation("rules", "you already have the maximum of \(limit) rules; delete some first")
+        }
         services.engine.apply(rule)
-        try await audit(req, "rule.create", rule, now: now)
         let response = Response(status: .created)
         try response.content.encode(RuleResponse(rule))
         return response
@@ -114,10 +112,13 @@ struct RuleController {
         return mode
     }
 
-    private func audit(_ req: Request, _ action: String, _ rule: PriceRule, now: Date) async throws {
+    private func auditEntry(_ req: Request, _ action: String, _ rule: PriceRule, now: Date) -> AuditEntry {
         let detail = "\(rule.symbol) \(rule.range.min.rupees)-\(rule.range.max.rupees) \(rule.mode.rawValue) \(rule.state.rawValue)"
-        try await AuditStore(database: req.db).record(userID: rule.owner.rawValue, action: action,
-                                                      entityID: rule.id.description, detail: detail,
-                                                      ip: req.clientAddress, requestID: req.id, now: now)
+        return AuditEntry(userID: rule.owner.rawValue, action: action, entityID: rule.id.description, detail: detail,
+                          ip: req.clientAddress, requestID: req.id, time: now)
+    }
+
+    private func audit(_ req: Request, _ action: String, _ rule: PriceRule, now: Date) async throws {
+        try await AuditStore(database: req.db).record(auditEntry(req, action, rule, now: now))
     }
 }

@@ -6,6 +6,13 @@ import Vapor
 /// The catalogue with live quotes, and chart candles (one stock's, or many stocks' in one request).
 struct StockController {
     let services: StockCartServices
+    /// The market watch answer, kept encoded between ticks.
+    private let marketWatch: MarketWatchCache
+
+    init(services: StockCartServices) {
+        self.services = services
+        marketWatch = MarketWatchCache(hub: services.hub)
+    }
 
     /// The most distinct symbols one batch candles request may name: twice the catalogue, so a client can ask for
     /// everything it shows at once, while one request stays bounded in work and response size.
@@ -21,18 +28,16 @@ struct StockController {
         stocks.get(":symbol", "candles", use: candles)
     }
 
-    /// `GET /api/stocks?search=&sector=`: stocks whose symbol or name contains `search`, in `sector`.
-    @Sendable func list(_ req: Request) async throws -> [StockResponse] {
+    /// `GET /api/stocks?search=&sector=`: stocks whose symbol or name contains `search`, in `sector`, from the
+    /// encoded snapshot `MarketWatchCache` keeps (this is the route every open market watch polls).
+    @Sendable func list(_ req: Request) async throws -> Response {
         let query = try req.queryParameters()
         let search = try query.string("search")?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
         let sector = try query.string("sector")?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
-        return services.hub.stocks.compactMap { stock in
-            if !search.isEmpty && !stock.symbol.rawValue.lowercased().contains(search)
-                && !stock.name.lowercased().contains(search) { return nil }
-            if !sector.isEmpty && stock.sector.lowercased() != sector { return nil }
-            guard let quote = services.hub.quote(for: stock.symbol) else { return nil }
-            return StockResponse(stock: stock, quote: quote)
-        }
+        var headers = HTTPHeaders()
+        headers.contentType = .json
+        return Response(status: .ok, headers: headers, body: .init(buffer: try marketWatch.body(search: search,
+                                                                                                 sector: sector)))
     }
 
     /// `GET /api/stocks/{symbol}`.

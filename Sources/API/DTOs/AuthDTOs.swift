@@ -14,6 +14,11 @@ struct UserResponse: Content {
     var email: String
     var createdAt: Date
 
+    enum CodingKeys: String, CodingKey {
+        case id, email
+        case createdAt = "created_at"
+    }
+
     init(_ user: UserModel) {
         id = user.id!
         email = user.email
@@ -26,4 +31,9 @@ struct SessionResponse: Content {
     var token: String
     var expiresAt: Date
     var user: UserResponse
+
+    enum CodingKeys: String, CodingKey {
+        case token, user
+        case expiresAt = "expires_at"
+    }
 }

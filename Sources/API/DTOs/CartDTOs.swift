@@ -27,6 +27,15 @@ struct CartItemResponse: Content {
     var fireNumber: Int?
     var addedAt: Date
 
+    enum CodingKeys: String, CodingKey {
+        case id, symbol, quantity, ltp
+        case addedPrice = "added_price"
+        case autoAdded = "auto_added"
+        case ruleId = "rule_id"
+        case fireNumber = "fire_number"
+        case addedAt = "added_at"
+    }
+
     init(_ item: CartItem, ltp: Money?) {
         id = item.id
         symbol = item.symbol.rawValue
@@ -52,6 +61,11 @@ struct CheckoutRequest: Content {
         var cartItemId: UUID?
         /// Absent or null: buy the quantity stored on the cart line. A number, checked by `WireQuantity`.
         var quantity: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case quantity
+            case cartItemId = "cart_item_id"
+        }
     }
     var items: [Line]?
 }

@@ -23,6 +23,16 @@ struct ChargeScheduleResponse: Content {
     /// `paisa` or `rupee`.
     var sttRounding: String
 
+    enum CodingKeys: String, CodingKey {
+        case brokerage
+        case sttRate = "stt_rate"
+        case exchangeRate = "exchange_rate"
+        case sebiRate = "sebi_rate"
+        case stampDutyRate = "stamp_duty_rate"
+        case gstRate = "gst_rate"
+        case sttRounding = "stt_rounding"
+    }
+
     init(_ schedule: ChargeSchedule) {
         switch schedule.brokerage {
         case .flat(let fee):

@@ -10,6 +10,11 @@ struct PlaceOrderRequest: Content {
     /// A number, checked to be a whole one by `WireQuantity`.
     var quantity: Double?
     var limitPrice: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case symbol, side, type, quantity
+        case limitPrice = "limit_price"
+    }
 }
 
 /// The charges of an executed order, component by component.
@@ -21,6 +26,11 @@ struct ChargesResponse: Content {
     var stampDuty: Double
     var gst: Double
     var total: Double
+
+    enum CodingKeys: String, CodingKey {
+        case brokerage, stt, exchange, sebi, gst, total
+        case stampDuty = "stamp_duty"
+    }
 
     init(_ charges: ChargeBreakdown) {
         brokerage = charges.brokerage.rupeesDouble
@@ -50,6 +60,16 @@ struct OrderResponse: Content {
     var createdAt: Date
     var updatedAt: Date
     var executedAt: Date?
+
+    enum CodingKeys: String, CodingKey {
+        case id, symbol, side, type, quantity, status, charges, total, reason
+        case limitPrice = "limit_price"
+        case fillPrice = "fill_price"
+        case chargesBreakdown = "charges_breakdown"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+        case executedAt = "executed_at"
+    }
 
     init(_ order: Order) {
         id = order.id.rawValue

@@ -14,6 +14,16 @@ struct PortfolioResponse: Content {
         var unrealisedPnl: Double
         var unrealisedPnlPercent: Double
         var realisedPnl: Double
+
+        enum CodingKeys: String, CodingKey {
+            case symbol, quantity, ltp
+            case averagePrice = "average_price"
+            case investedValue = "invested_value"
+            case marketValue = "market_value"
+            case unrealisedPnl = "unrealised_pnl"
+            case unrealisedPnlPercent = "unrealised_pnl_percent"
+            case realisedPnl = "realised_pnl"
+        }
     }
 
     struct Totals: Content {
@@ -21,6 +31,13 @@ struct PortfolioResponse: Content {
         var marketValue: Double
         var unrealisedPnl: Double
         var realisedPnl: Double
+
+        enum CodingKeys: String, CodingKey {
+            case investedValue = "invested_value"
+            case marketValue = "market_value"
+            case unrealisedPnl = "unrealised_pnl"
+            case realisedPnl = "realised_pnl"
+        }
     }
 
     var cash: Double
@@ -28,4 +45,10 @@ struct PortfolioResponse: Content {
     var availableCash: Double
     var holdings: [HoldingResponse]
     var totals: Totals
+
+    enum CodingKeys: String, CodingKey {
+        case cash, holdings, totals
+        case reservedCash = "reserved_cash"
+        case availableCash = "available_cash"
+    }
 }

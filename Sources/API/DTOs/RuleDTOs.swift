@@ -9,6 +9,12 @@ struct CreateRuleRequest: Content {
     var maxPrice: Double?
     var mode: String?
     var active: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case symbol, mode, active
+        case minPrice = "min_price"
+        case maxPrice = "max_price"
+    }
 }
 
 /// `PATCH /api/rules/{id}` body: any subset of the fields.
@@ -18,6 +24,12 @@ struct UpdateRuleRequest: Content {
     var maxPrice: Double?
     var mode: String?
     var active: Bool?
+
+    enum CodingKeys: String, CodingKey {
+        case symbol, mode, active
+        case minPrice = "min_price"
+        case maxPrice = "max_price"
+    }
 }
 
 /// A rule as the API shows it.
@@ -34,6 +46,16 @@ struct RuleResponse: Content {
     var createdAt: Date
     var updatedAt: Date
     var lastFiredAt: Date?
+
+    enum CodingKeys: String, CodingKey {
+        case id, symbol, mode, active, state
+        case minPrice = "min_price"
+        case maxPrice = "max_price"
+        case fireCount = "fire_count"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+        case lastFiredAt = "last_fired_at"
+    }
 
     init(_ rule: PriceRule) {
         id = rule.id.rawValue

@@ -16,6 +16,12 @@ struct QuoteResponse: Content {
     var volume: Int64
     var time: Date
 
+    enum CodingKeys: String, CodingKey {
+        case symbol, ltp, change, open, high, low, volume, time
+        case changePercent = "change_percent"
+        case previousClose = "previous_close"
+    }
+
     init(_ quote: Quote) {
         symbol = quote.symbol.rawValue
         ltp = quote.lastPrice.rupeesDouble

@@ -61,10 +61,11 @@ struct APIErrorMiddleware: AsyncMiddleware {
         }
     }
 
-    /// Turns a JSON decoding failure into a message naming the snake_case field.
+    /// Turns a JSON decoding failure into a message naming the field as the JSON spells it (coding keys are
+    /// snake_case).
     private static func decodingError(_ error: DecodingError) -> APIError {
         func path(_ keys: [any CodingKey]) -> String {
-            keys.map { key in key.intValue.map { "[\($0)]" } ?? "." + snake(key.stringValue) }
+            keys.map { key in key.intValue.map { "[\($0)]" } ?? "." + key.stringValue }
                 .joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
         }
         switch error {
@@ -95,17 +96,5 @@ struct APIErrorMiddleware: AsyncMiddleware {
         case is Double.Type, is Int.Type, is Int64.Type: "a number"
         default: "of the right type"
         }
-    }
-
-    private static func snake(_ camel: String) -> String {
-        var out = ""
-        for character in camel {
-            if character.isUppercase {
-                out += "_" + character.lowercased()
-            } else {
-                out.append(character)
-            }
-        }
-        return out
     }
 }

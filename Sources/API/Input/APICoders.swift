@@ -5,14 +5,25 @@ import Vapor
 ///
 /// Only a JSON decoder is registered, so a form, multipart or text body can never reach a handler, whichever way the
 /// handler asks for its content (Vapor answers 415 for any other type); and that decoder is `StrictJSONDecoder`.
+///
+/// Keys are not converted by the coders: every body type spells its snake_case keys in its `CodingKeys`, so encoding
+/// does no per-key string work (a key-conversion strategy rewrote every key of every object on every response).
 enum APICoders {
-    static func install() {
+    static func makeEncoder() -> JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }
+
+    static func makeDecoder() -> JSONDecoder {
         let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
         decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+
+    static func install() {
+        let encoder = makeEncoder()
+        let decoder = makeDecoder()
 
         var configuration = ContentConfiguration()
         configuration.use(encoder: encoder, for: .json)

@@ -3,7 +3,7 @@ import NIOCore
 import Vapor
 
 /// The only request-body decoder the server registers (see `APICoders`): the body must be valid JSON by
-/// `JSONSyntax` (400 otherwise), and is then decoded by the API's `JSONDecoder` (snake_case keys, ISO-8601 dates).
+/// `JSONSyntax` (400 otherwise), and is then decoded by the API's `JSONDecoder` (`APICoders`).
 struct StrictJSONDecoder: ContentDecoder {
     let decoder: JSONDecoder
 
@@ -38,9 +38,7 @@ struct StrictJSONDecoder: ContentDecoder {
             return try decoder.decode(D.self, from: Data(buffer: body, byteTransferStrategy: .noCopy))
         }
         // A decoder is not Sendable to share once user info is set on it: use a copy for this call.
-        let configured = JSONDecoder()
-        configured.keyDecodingStrategy = decoder.keyDecodingStrategy
-        configured.dateDecodingStrategy = decoder.dateDecodingStrategy
+        let configured = APICoders.makeDecoder()
         configured.userInfo = userInfo
         return try configured.decode(D.self, from: Data(buffer: body, byteTransferStrategy: .noCopy))
     }

@@ -41,6 +41,12 @@ enum SocketMessage {
         var type = "welcome"
         var userId: String
         var heartbeatSeconds: Int
+
+        enum CodingKeys: String, CodingKey {
+            case type
+            case userId = "user_id"
+            case heartbeatSeconds = "heartbeat_seconds"
+        }
     }
 
     struct Subscribed: Encodable {
@@ -53,13 +59,9 @@ enum SocketMessage {
         var reason: String?
     }
 
-    /// The encoder shared by every socket message: snake_case keys, ISO-8601 UTC times.
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
-    }()
+    /// The encoder shared by every socket message, as the REST API's: ISO-8601 UTC times; the snake_case keys are
+    /// spelled out by each type's coding keys.
+    static let encoder = APICoders.makeEncoder()
 
     static func text(_ message: some Encodable) -> String {
         guard let data = try? encoder.encode(message) else { return #"{"type":"error","reason":"encoding failed"}"# }

@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import Prometheus
+import Synchronization
 import TradingCore
 
 /// The server's Prometheus metrics, one registry per application (so test apps never share counters).
@@ -15,6 +16,15 @@ final class Telemetry: EngineObserver, Sendable {
     let openSockets: Gauge
     let rulesWatched: Gauge
     let droppedSocketMessages: Counter
+    /// Each route's request counter and latency histogram, found once and kept: the registry's own lookup builds and
+    /// hashes label strings under a lock on every call.
+    private let httpMetrics = Mutex<[HTTPMetricKey: (requests: Counter, latency: ValueHistogram)]>([:])
+
+    private struct HTTPMetricKey: Hashable {
+        var method: String
+        var route: String
+        var status: UInt
+    }
 
     /// `stockcart_<name>_<unit>`, with help text.
     private static func named(_ name: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
@@ -64,11 +74,22 @@ final class Telemetry: EngineObserver, Sendable {
     }
 
     func httpRequest(method: String, route: String, status: UInt, seconds: Double) {
-        registry.makeCounter(descriptor: Self.named("http_requests", "total", "HTTP requests served"),
-                             labels: [("method", method), ("route", route), ("status", String(status))]).increment()
-        registry.makeValueHistogram(descriptor: Self.named("http_request_duration", "seconds", "HTTP request latency"),
-                                    labels: [("method", method), ("route", route)],
-                                    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]).record(seconds)
+        let key = HTTPMetricKey(method: method, route: route, status: status)
+        let metrics = httpMetrics.withLock { cache in
+            if let found = cache[key] { return found }
+            let made = (
+                requests: registry.makeCounter(
+                    descriptor: Self.named("http_requests", "total", "HTTP requests served"),
+                    labels: [("method", method), ("route", route), ("status", String(status))]),
+                latency: registry.makeValueHistogram(
+                    descriptor: Self.named("http_request_duration", "seconds", "HTTP request latency"),
+                    labels: [("method", method), ("route", route)],
+                    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]))
+            cache[key] = made
+            return made
+        }
+        metrics.requests.increment()
+        metrics.latency.record(seconds)
     }
 
     /// The exposition text for `GET /metrics`.

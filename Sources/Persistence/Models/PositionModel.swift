@@ -12,6 +12,8 @@ public final class PositionModel: Model, @unchecked Sendable {
     @Field(key: "quantity") public var quantity: Int64
     @Field(key: "average_paise") public var averagePaise: Int64
     @Field(key: "realised_paise") public var realisedPaise: Int64
+    /// Shares set aside by the user's pending SELL orders of this symbol: always the sum of their quantities.
+    @Field(key: "reserved_quantity") public var reservedQuantity: Int64
     @Field(key: "updated_at") public var updatedAt: Date
 
     public init() {}
@@ -22,6 +24,7 @@ public final class PositionModel: Model, @unchecked Sendable {
         self.quantity = 0
         self.averagePaise = 0
         self.realisedPaise = 0
+        self.reservedQuantity = 0
         self.updatedAt = updatedAt
     }
 

@@ -1,16 +1,55 @@
 import Fluent
 import Foundation
+import SQLKit
 
-/// Appends to the audit log. Callers never put secrets (passwords, tokens) in `detail`.
+/// One audit-log row to write: who did what to which record, from where. Callers never put secrets (passwords,
+/// tokens) in `detail`.
+public struct AuditEntry: Sendable {
+    public var userID: UUID?
+    public var action: String
+    public var entityID: String?
+    public var detail: String?
+    public var ip: String?
+    public var requestID: String?
+    public var time: Date
+
+    public init(userID: UUID?, action: String, entityID: String? = nil, detail: String? = nil, ip: String?,
+                requestID: String?, time: Date) {
+        self.userID = userID
+        self.action = action
+        self.entityID = entityID
+        self.detail = detail
+        self.ip = ip
+        self.requestID = requestID
+        self.time = time
+    }
+}
+
+/// Appends to the audit log.
 public struct AuditStore: Sendable {
     let database: any Database
 
     public init(database: any Database) { self.database = database }
 
+    /// Writes one entry in a transaction of its own.
+    public func record(_ entry: AuditEntry) async throws {
+        try await TransactionRunner.run(on: database) { tx in try await Self.append(entry, on: tx) }
+    }
+
     public func record(userID: UUID?, action: String, entityID: String? = nil, detail: String? = nil,
                        ip: String?, requestID: String?, now: Date) async throws {
-        try await AuditLogModel(userID: userID, action: action, entityID: entityID, detail: detail, ip: ip,
-                                requestID: requestID, createdAt: now).create(on: database)
+        try await record(AuditEntry(userID: userID, action: action, entityID: entityID, detail: detail, ip: ip,
+                                    requestID: requestID, time: now))
+    }
+
+    /// Writes `entry` as part of the caller's transaction (so the action and its audit row commit together).
+    static func append(_ entry: AuditEntry, on database: any Database) async throws {
+        guard let sql = database as? any SQLDatabase else { throw PersistenceError.notSQL }
+        try await sql.raw("""
+            INSERT INTO audit_log (id, user_id, action, entity_id, detail, ip, request_id, created_at)
+            VALUES (\(bind: UUID()), \(bind: entry.userID), \(bind: entry.action), \(bind: entry.entityID),
+                    \(bind: entry.detail), \(bind: entry.ip), \(bind: entry.requestID), \(bind: entry.time))
+            """).run()
     }
 
     /// The user's most recent audit rows, newest first.

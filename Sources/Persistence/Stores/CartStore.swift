@@ -18,7 +18,7 @@ public struct CartStore: Sendable {
     }
 
     public func add(_ item: CartItem) async throws {
-        try await CartItemModel(item).create(on: database)
+        try await TransactionRunner.run(on: database) { tx in try await CartItemModel(item).create(on: tx) }
     }
 
     /// Removes a line from the cart; false if no such line is in this user's cart.

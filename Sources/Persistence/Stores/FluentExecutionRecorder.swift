@@ -3,7 +3,8 @@ import Foundation
 import TradingCore
 
 /// Settles broker executions: in one transaction the order becomes EXECUTED (cash, holding and trade row updated
-/// through `Ledger`) or FAILED with the ledger's reason, with an audit row either way. An order that is no longer pending settles nothing.
+/// through `Ledger`) or FAILED with the ledger's reason, its reservation is released, and an audit row is written
+/// either way. An order that is no longer pending settles nothing.
 public struct FluentExecutionRecorder: ExecutionRecorder {
     let database: any Database
     let charges: ChargeSchedule
@@ -25,6 +26,7 @@ public struct FluentExecutionRecorder: ExecutionRecorder {
             guard let row = try await OrderModel.find(execution.orderID.rawValue, on: tx) else { return nil }
             var order = try row.toCore()
             guard order.status == .pending else { return nil }
+            let reserved = row.reservedPaise
             guard let account = try await AccountModel.query(on: tx)
                 .filter(\.$userID == order.owner.rawValue).first()
             else { throw PersistenceError.corruptRow(table: AccountModel.schema, id: nil) }
@@ -59,6 +61,7 @@ public struct FluentExecutionRecorder: ExecutionRecorder {
             case let .failure(rejection):
                 try order.fail(reason: rejection.description, at: execution.time)
             }
+            try await Reservations.release(order, reservedPaise: reserved, on: tx)
             row.apply(order)
             try await row.update(on: tx)
             let detail = order.status == .executed

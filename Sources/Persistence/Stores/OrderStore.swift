@@ -1,15 +1,15 @@
 import Fluent
 import Foundation
+import SQLKit
 import TradingCore
 
 /// Orders: placement with cash and holdings checks, checkout of cart lines, cancellation, and listing.
 ///
-/// Every money-moving method runs in one transaction that first takes the user's account lock, so the checks see
-/// all committed orders and two requests cannot spend the same rupee or sell the same share twice. A pending BUY
-/// reserves its estimated cost (price × quantity + charges); a pending SELL reserves its shares.
-///
-/// Sums over a user's pending orders are added up here rather than with SQL `SUM`: PostgreSQL widens a `bigint`
-/// sum to `numeric`, which does not decode as `Int64`, and a user has only a handful of pending orders.
+/// Every money-moving method runs in one transaction whose first write takes the user's account row, so the checks
+/// see all committed orders and two requests cannot spend the same rupee or sell the same share twice. A pending BUY
+/// reserves its estimated cost (price × quantity + charges) and a pending SELL its shares, in running figures kept
+/// beside what they sum (`accounts.reserved_paise`, `positions.reserved_quantity`): placing an order costs the same
+/// whether the user has no pending orders or a hundred thousand.
 public struct OrderStore: Sendable {
     let database: any Database
     let charges: ChargeSchedule
@@ -33,22 +33,20 @@ public struct OrderStore: Sendable {
 
     /// Places one order. With an idempotency key already used by this user, returns that order instead
     /// (`replayed: true`) and places nothing.
-    public func place(_ placement: Placement, idempotencyKey: String?) async throws -> (order: Order, replayed: Bool) {
+    /// With `audit`, its row is written in the same transaction, so an order and its audit entry commit together.
+    public func place(_ placement: Placement, idempotencyKey: String?, audit: AuditEntry? = nil) async throws
+        -> (order: Order, replayed: Bool) {
         let owner = placement.order.owner
         do {
             return try await TransactionRunner.run(on: database) { tx in
-                try await AccountLock.acquire(owner, on: tx)
-                if let key = idempotencyKey, let existing = try await OrderModel.query(on: tx)
-                    .filter(\.$userID == owner.rawValue).filter(\.$idempotencyKey == key).first() {
-                    return (try existing.toCore(), true)
-                }
-                let row = try await insert([placement], checkoutID: nil, on: tx)[0]
-                row.idempotencyKey = idempotencyKey
-                try await row.update(on: tx)
-                return (try row.toCore(), false)
+                // A key used before makes the insert fail on its unique index; the transaction, reservation
+                // included, then rolls back and the earlier order is the answer (below).
+                let order = try await insert([placement], checkoutID: nil, idempotencyKey: idempotencyKey, on: tx)[0]
+                if let audit { try await AuditStore.append(audit, on: tx) }
+                return (order, false)
             }
         } catch where error.isConstraintViolation && idempotencyKey != nil {
-            // A concurrent request with the same key won the race; answer with its order.
+            // This key was used before, or by a concurrent request that won the race: answer with its order.
             guard let key = idempotencyKey, let existing = try await OrderModel.query(on: database)
                 .filter(\.$userID == owner.rawValue).filter(\.$idempotencyKey == key).first()
             else { throw error }
@@ -72,7 +70,8 @@ public struct OrderStore: Sendable {
     /// A line without a quantity buys the quantity stored on the cart line; `fingerprint` must come from the request
     /// as sent (not from stored quantities), so a retry is recognised after the lines have left the cart.
     public func checkout(owner: UserID, idempotencyKey: String, fingerprint: String, lines: [CheckoutLine],
-                         price: @escaping @Sendable (Symbol) -> Money?, now: Date) async throws
+                         price: @escaping @Sendable (Symbol) -> Money?, now: Date,
+                         audit: (@Sendable ([Order]) -> AuditEntry)? = nil) async throws
         -> (orders: [Order], replayed: Bool) {
         do {
             return try await TransactionRunner.run(on: database) { tx in
@@ -107,8 +106,9 @@ public struct OrderStore: Sendable {
                 let checkout = CheckoutModel(id: UUID(), userID: owner.rawValue, idempotencyKey: idempotencyKey,
                                              fingerprint: fingerprint, createdAt: now)
                 try await checkout.create(on: tx)
-                let rows = try await insert(placements, checkoutID: checkout.id, on: tx)
-                return (try rows.map { try $0.toCore() }, false)
+                let orders = try await insert(placements, checkoutID: checkout.id, idempotencyKey: nil, on: tx)
+                if let audit { try await AuditStore.append(audit(orders), on: tx) }
+                return (orders, false)
             }
         } catch where error.isConstraintViolation {
             // A concurrent retry with the same key committed first; answer with what it placed.
@@ -120,8 +120,8 @@ public struct OrderStore: Sendable {
         }
     }
 
-    /// Cancels a pending order; nil if this user has no such order. Throws `OrderTransitionError` if it is no longer
-    /// pending.
+    /// Cancels a pending order, releasing what it reserved; nil if this user has no such order. Throws
+    /// `OrderTransitionError` if it is no longer pending.
     public func cancel(_ id: OrderID, owner: UserID, now: Date) async throws -> Order? {
         try await TransactionRunner.run(on: database) { tx in
             try await AccountLock.acquire(owner, on: tx)
@@ -129,7 +129,9 @@ public struct OrderStore: Sendable {
                 .filter(\.$id == id.rawValue).filter(\.$userID == owner.rawValue).first()
             else { return nil }
             var order = try row.toCore()
+            let reserved = row.reservedPaise
             try order.cancel(at: now)
+            try await Reservations.release(order, reservedPaise: reserved, on: tx)
             row.apply(order)
             try await row.update(on: tx)
             return order
@@ -165,17 +167,12 @@ public struct OrderStore: Sendable {
             .map { try $0.toCore() }
     }
 
-    /// Checks cash and holdings for all placements together, then inserts them.
-    private func insert(_ placements: [Placement], checkoutID: UUID?, on tx: any Database) async throws -> [OrderModel] {
+    /// Reserves cash and shares for all placements together (or refuses them all), then inserts them.
+    ///
+    /// The cash reservation is the transaction's first write, on the account row: it is the account lock too.
+    private func insert(_ placements: [Placement], checkoutID: UUID?, idempotencyKey: String?,
+                        on tx: any Database) async throws -> [Order] {
         guard let owner = placements.first?.order.owner else { return [] }
-        guard let account = try await AccountModel.query(on: tx).filter(\.$userID == owner.rawValue).first() else {
-            throw FundsError.insufficientCash(needed: .zero, available: .zero)
-        }
-        let reserved = try await OrderModel.query(on: tx)
-            .filter(\.$userID == owner.rawValue).filter(\.$status == OrderStatus.pending.rawValue)
-            .all(\.$reservedPaise)
-            .reduce(Money.zero) { try $0.adding(Money(paise: $1)) }
-        let available = try Money(paise: account.cashPaise).subtracting(reserved)
         var needed = Money.zero
         var reservations: [Money] = []
         var selling: [Symbol: Int64] = [:]
@@ -193,26 +190,23 @@ public struct OrderStore: Sendable {
                 reservations.append(.zero)
             }
         }
-        if needed > available { throw FundsError.insufficientCash(needed: needed, available: available) }
-        for (symbol, wanted) in selling {
-            let held = try await PositionModel.query(on: tx)
-                .filter(\.$userID == owner.rawValue).filter(\.$symbol == symbol.rawValue).first()?.quantity ?? 0
-            let pendingSells = try await OrderModel.query(on: tx)
-                .filter(\.$userID == owner.rawValue).filter(\.$symbol == symbol.rawValue)
-                .filter(\.$side == OrderSide.sell.rawValue).filter(\.$status == OrderStatus.pending.rawValue)
-                .all(\.$quantity).reduce(0, +)
-            if wanted > held - pendingSells {
-                throw FundsError.insufficientHoldings(symbol: symbol, wanted: wanted, available: held - pendingSells)
-            }
+        try await Reservations.reserveCash(needed, owner: owner, on: tx)
+        for (symbol, wanted) in selling.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            try await Reservations.reserveShares(wanted, of: symbol, owner: owner, on: tx)
         }
-        var rows: [OrderModel] = []
+        guard let sql = tx as? any SQLDatabase else { throw PersistenceError.notSQL }
         for (placement, reservation) in zip(placements, reservations) {
-            let row = OrderModel(placement.order, reserved: reservation)
-            row.cartItemID = placement.cartItemID
-            row.checkoutID = checkoutID
-            try await row.create(on: tx)
-            rows.append(row)
+            let order = placement.order
+            try await sql.raw("""
+                INSERT INTO orders (id, user_id, symbol, side, order_type, quantity, limit_paise, status,
+                                    reserved_paise, cart_item_id, checkout_id, idempotency_key, created_at, updated_at)
+                VALUES (\(bind: order.id.rawValue), \(bind: owner.rawValue), \(bind: order.symbol.rawValue),
+                        \(bind: order.side.rawValue), \(bind: order.type.rawValue), \(bind: order.quantity),
+                        \(bind: order.limitPrice?.paise), \(bind: order.status.rawValue), \(bind: reservation.paise),
+                        \(bind: placement.cartItemID), \(bind: checkoutID), \(bind: idempotencyKey),
+                        \(bind: order.createdAt), \(bind: order.updatedAt))
+                """).run()
         }
-        return rows
+        return placements.map(\.order)
     }
 }

@@ -15,10 +15,9 @@ public struct PortfolioStore: Sendable {
     }
 
     public func snapshot(owner: UserID) async throws -> Snapshot {
-        let cash = try await AccountModel.query(on: database).filter(\.$userID == owner.rawValue).first()?.cashPaise ?? 0
-        let reserved = try await OrderModel.query(on: database)
-            .filter(\.$userID == owner.rawValue).filter(\.$status == OrderStatus.pending.rawValue)
-            .all(\.$reservedPaise).reduce(0, +)
+        let account = try await AccountModel.query(on: database).filter(\.$userID == owner.rawValue).first()
+        let cash = account?.cashPaise ?? 0
+        let reserved = account?.reservedPaise ?? 0
         let holdings = try await PositionModel.query(on: database).filter(\.$userID == owner.rawValue)
             .sort(\.$symbol).all().map { try $0.toCore() }
             .filter { $0.quantity != 0 || $0.realisedPnL != .zero }

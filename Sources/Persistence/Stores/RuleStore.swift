@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import TradingCore
 
 /// Users' price rules. Every read and write that takes an owner is scoped to it: another user's rule is "not found".
@@ -17,12 +18,37 @@ public struct RuleStore: Sendable {
         try await model(id, owner: owner)?.toCore()
     }
 
+    /// How many rules the user has: the running count on the account row, not a count of rows.
     public func count(owner: UserID) async throws -> Int {
-        try await RuleModel.query(on: database).filter(\.$userID == owner.rawValue).count()
+        Int(try await AccountModel.query(on: database).filter(\.$userID == owner.rawValue).first()?.ruleCount ?? 0)
     }
 
-    public func create(_ rule: PriceRule) async throws {
-        try await RuleModel(rule).create(on: database)
+    /// Stores a new rule unless the user already has `limit` rules; false (and nothing stored) at the limit.
+    ///
+    /// The count is a running figure on the account row, raised by one conditional `UPDATE` in the same transaction
+    /// as the insert (and lowered by `delete`): two concurrent creations cannot both take the last place, and the
+    /// check costs the same at 10 rules or 1,000,000.
+    /// With `audit`, its row is written in the same transaction.
+    public func create(_ rule: PriceRule, limit: Int, audit: AuditEntry? = nil) async throws -> Bool {
+        try await TransactionRunner.run(on: database) { tx in
+            guard let sql = tx as? any SQLDatabase else { throw PersistenceError.notSQL }
+            let counted = try await sql.raw("""
+                UPDATE accounts SET rule_count = rule_count + 1
+                WHERE user_id = \(bind: rule.owner.rawValue) AND rule_count < \(bind: Int64(limit))
+                RETURNING rule_count
+                """).all()
+            guard !counted.isEmpty else { return false }
+            try await sql.raw("""
+                INSERT INTO rules (id, user_id, symbol, min_paise, max_paise, mode, state, fire_count, created_at,
+                                   updated_at, last_fired_at, revision)
+                VALUES (\(bind: rule.id.rawValue), \(bind: rule.owner.rawValue), \(bind: rule.symbol.rawValue),
+                        \(bind: rule.range.min.paise), \(bind: rule.range.max.paise), \(bind: rule.mode.rawValue),
+                        \(bind: rule.state.rawValue), \(bind: rule.fireCount), \(bind: rule.createdAt),
+                        \(bind: rule.updatedAt), \(bind: rule.lastFiredAt), \(bind: rule.revision))
+                """).run()
+            if let audit { try await AuditStore.append(audit, on: tx) }
+            return true
+        }
     }
 
     /// What an edit did: the rule as stored afterwards, and whether the edit changed it.
@@ -55,6 +81,10 @@ public struct RuleStore: Sendable {
             guard let row = try await Self.model(id, owner: owner, on: tx) else { return nil }
             let rule = try row.toCore()
             try await row.delete(on: tx)
+            guard let sql = tx as? any SQLDatabase else { throw PersistenceError.notSQL }
+            try await sql.raw("""
+                UPDATE accounts SET rule_count = rule_count - 1 WHERE user_id = \(bind: owner.rawValue)
+                """).run()
             return rule
         }
     }

@@ -1,14 +1,26 @@
 import Fluent
 import Foundation
+import SQLKit
 import SQLiteNIO
 
-/// Runs a unit of work in one database transaction, retrying a few times when SQLite reports the database busy or
-/// locked (two connections racing for the single writer lock). PostgreSQL errors pass straight through.
+/// Runs a unit of work in one database transaction. On SQLite, transactions queue for the database's
+/// `SQLiteWriteGate` first, so they never race for the single writer lock; should one still find the database busy
+/// or locked (a writer outside the gate, another process), it is retried a few times. PostgreSQL errors pass
+/// straight through.
 public enum TransactionRunner {
     public static func run<T: Sendable>(
         on database: any Database,
         attempts: Int = 8,
         _ work: @escaping @Sendable (any Database) async throws -> T
+    ) async throws -> T {
+        guard let gate = SQLiteWriteGate.of(database) else {
+            return try await retryingContention(on: database, attempts: attempts, work)
+        }
+        return try await gate.withGate { try await retryingContention(on: database, attempts: attempts, work) }
+    }
+
+    private static func retryingContention<T: Sendable>(
+        on database: any Database, attempts: Int, _ work: @escaping @Sendable (any Database) async throws -> T
     ) async throws -> T {
         var attempt = 0
         while true {
