@@ -57,8 +57,8 @@ public func configure(_ app: Application, config: AppConfig, overrides: AppOverr
     let broker = PaperBroker()
     let engine = AutomationEngine(
         feed: feed, broker: broker,
-        firings: FluentFiringRecorder(database: app.db),
-        executions: FluentExecutionRecorder(database: app.db, charges: charges),
+        firings: DatabaseFiringRecorder(database: app.db),
+        executions: DatabaseExecutionRecorder(database: app.db, charges: charges),
         events: sockets, clock: clock, staleAfter: config.staleQuoteSeconds,
         tickObservers: [HubTickObserver(hub: hub)], metrics: telemetry,
         logger: Logger(label: "stockcart.engine"))

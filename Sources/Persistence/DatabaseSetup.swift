@@ -45,11 +45,14 @@ public enum DatabaseSetup {
         switch target {
         case .sqliteFile(let path):
             databases.use(GatedSQLiteConfiguration(base: DatabaseConfigurationFactory.sqlite(.file(path),
-                                                                                             sqlLogLevel: .trace).make()),
+                                                                                             sqlLogLevel: .trace).make(),
+                                                   path: path),
                           as: .sqlite)
         case .sqliteMemory:
+            // An in-memory database is private to its connection: no direct connection can share it.
             databases.use(GatedSQLiteConfiguration(base: DatabaseConfigurationFactory.sqlite(.memory,
-                                                                                             sqlLogLevel: .trace).make()),
+                                                                                             sqlLogLevel: .trace).make(),
+                                                   path: nil),
                           as: .sqlite)
         case .postgres(let url):
             databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: 4, sqlLogLevel: .trace), as: .psql)

@@ -13,7 +13,7 @@ struct FiringRecorderTests {
         try await withMigratedDatabase(kind) { db in
             let owner = try await Fixtures.user(db)
             let rule = try await Fixtures.rule(db, owner: owner)
-            let record = try #require(try await FluentFiringRecorder(database: db).record(
+            let record = try #require(try await DatabaseFiringRecorder(database: db).record(
                 Fixtures.firing(rule, price: 2_800_50)).record)
             #expect(record.rule.state == .fired)
             #expect(record.rule.fireCount == 1)
@@ -32,7 +32,7 @@ struct FiringRecorderTests {
         try await withMigratedDatabase(kind) { db in
             let owner = try await Fixtures.user(db)
             let rule = try await Fixtures.rule(db, owner: owner)
-            let recorder = FluentFiringRecorder(database: db)
+            let recorder = DatabaseFiringRecorder(database: db)
             let firing = Fixtures.firing(rule, price: 2_800_00)
             #expect(try await recorder.record(firing).record != nil)
             #expect(try await recorder.record(firing).record == nil) // the once-rule is fired: not live any more
@@ -45,7 +45,7 @@ struct FiringRecorderTests {
         try await withMigratedDatabase(kind) { db in
             let owner = try await Fixtures.user(db)
             let rule = try await Fixtures.rule(db, owner: owner, mode: .rearm)
-            let recorder = FluentFiringRecorder(database: db)
+            let recorder = DatabaseFiringRecorder(database: db)
             let firing = Fixtures.firing(rule, price: 2_800_00, next: .inside)
             let results = try await withThrowingTaskGroup(of: Bool.self) { group in
                 // As many writers as the pool has connections per event loop (4): they race on the row and the key,
@@ -83,7 +83,7 @@ struct FiringRecorderTests {
         try await withMigratedDatabase(kind) { db in
             let owner = try await Fixtures.user(db)
             let store = RuleStore(database: db)
-            let recorder = FluentFiringRecorder(database: db)
+            let recorder = DatabaseFiringRecorder(database: db)
 
             let paused = try await Fixtures.rule(db, owner: owner)
             _ = try await store.update(paused.id, owner: owner, edit: RuleEdit(active: false), now: Fixtures.start)
@@ -108,7 +108,7 @@ struct FiringRecorderTests {
         try await withMigratedDatabase(kind) { db in
             let owner = try await Fixtures.user(db)
             let rule = try await Fixtures.rule(db, owner: owner, mode: .rearm)
-            let recorder = FluentFiringRecorder(database: db)
+            let recorder = DatabaseFiringRecorder(database: db)
             let firing = Fixtures.firing(rule, price: 2_800_00, next: .watching)
             #expect(try await recorder.record(firing).record?.cartItem.fireNumber == 1)
             // A rearm rule that jumped through its range is armed again, so only the firing's time tells a retry.
@@ -126,7 +126,7 @@ struct FiringRecorderTests {
         try await withMigratedDatabase(kind) { db in
             let owner = try await Fixtures.user(db)
             let rule = try await Fixtures.rule(db, owner: owner, mode: .rearm)
-            let recorder = FluentFiringRecorder(database: db)
+            let recorder = DatabaseFiringRecorder(database: db)
             let first = Fixtures.firing(rule, price: 2_800_00, next: .inside)
             _ = try await recorder.record(first)
             // What the lost update of an edit used to leave behind: the count and time of the firing overwritten.
@@ -161,7 +161,7 @@ struct FiringRecorderTests {
             let owner = try await Fixtures.user(db)
             let rule = try await Fixtures.rule(db, owner: owner, mode: .rearm)
             let store = RuleStore(database: db)
-            let recorder = FluentFiringRecorder(database: db)
+            let recorder = DatabaseFiringRecorder(database: db)
             // Two engines firing (each retrying until three of its firings are recorded) against two users pausing
             // and re-activating the rule, each ending with it active: four writers, as many as the pool has
             // connections per event loop, so they race on the row and not for connections (whose 10 s wait can

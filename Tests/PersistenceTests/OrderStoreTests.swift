@@ -57,7 +57,7 @@ struct OrderStoreTests {
             let store = OrderStore(database: db, charges: Self.charges)
             let placed = try await store.place(.init(order: try Fixtures.order(owner, quantity: 100),
                                                      estimatePrice: Money(paise: 1_000_00)), idempotencyKey: nil)
-            let recorder = FluentExecutionRecorder(database: db, charges: Self.charges)
+            let recorder = DatabaseExecutionRecorder(database: db, charges: Self.charges)
             let execution = Execution(orderID: placed.order.id, price: Money(paise: 1_000_00),
                                       time: Fixtures.start.addingTimeInterval(5))
             let settled = try #require(try await recorder.settle(execution))
@@ -80,7 +80,7 @@ struct OrderStoreTests {
             let store = OrderStore(database: db, charges: Self.charges)
             let placed = try await store.place(.init(order: try Fixtures.order(owner, quantity: 9),
                                                      estimatePrice: Money(paise: 1_000_00)), idempotencyKey: nil)
-            let settled = try #require(try await FluentExecutionRecorder(database: db, charges: Self.charges)
+            let settled = try #require(try await DatabaseExecutionRecorder(database: db, charges: Self.charges)
                 .settle(Execution(orderID: placed.order.id, price: Money(paise: 1_200_00), time: Fixtures.start)))
             #expect(settled.status == .failed)
             #expect(settled.reason?.contains("insufficient cash") == true)
@@ -97,7 +97,7 @@ struct OrderStoreTests {
         try await withMigratedDatabase(kind) { db in
             let owner = try await Fixtures.user(db)
             let store = OrderStore(database: db, charges: Self.charges)
-            let recorder = FluentExecutionRecorder(database: db, charges: Self.charges)
+            let recorder = DatabaseExecutionRecorder(database: db, charges: Self.charges)
             let first = try await store.place(.init(order: try Fixtures.order(owner), estimatePrice: Money(paise: 100_00)),
                                               idempotencyKey: nil).order
             #expect(try await store.cancel(first.id, owner: owner, now: Fixtures.start)?.status == .cancelled)

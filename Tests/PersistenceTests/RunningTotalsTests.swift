@@ -63,7 +63,7 @@ struct RunningTotalsTests {
         let db: any Database
         let users: [UserID]
         var store: OrderStore { OrderStore(database: db, charges: RunningTotalsTests.charges) }
-        var recorder: FluentExecutionRecorder { FluentExecutionRecorder(database: db, charges: RunningTotalsTests.charges) }
+        var recorder: DatabaseExecutionRecorder { DatabaseExecutionRecorder(database: db, charges: RunningTotalsTests.charges) }
 
         func pending() async throws -> [Order] { try await store.pending() }
 
@@ -168,7 +168,7 @@ struct RunningTotalsTests {
             #expect(placed.orders.count == 3)
             #expect(try await PortfolioStore(database: db).snapshot(owner: owner).reserved > Money(paise: 4_500_00))
             #expect(try await Self.mismatches(db).isEmpty)
-            let recorder = FluentExecutionRecorder(database: db, charges: Self.charges)
+            let recorder = DatabaseExecutionRecorder(database: db, charges: Self.charges)
             for order in placed.orders {
                 _ = try await recorder.settle(Execution(orderID: order.id, price: Money(paise: 490_00),
                                                         time: Fixtures.start))

@@ -35,8 +35,8 @@ struct RuleController {
         let rule = PriceRule(id: RuleID(UUID()), owner: owner, symbol: symbol, range: range, mode: mode,
                              state: body.active == false ? .paused : .watching, fireCount: 0, createdAt: now,
                              updatedAt: now, lastFiredAt: nil)
-        guard try await RuleStore(database: req.db).create(rule, limit: limit,
-                                                           audit: auditEntry(req, "rule.create", rule, now: now)) else {
+        let audit = Self.auditEntry("rule.create", rule, ip: req.clientAddress, requestID: req.id, now: now)
+        guard try await RuleStore(database: req.db).create(rule, limit: limit, audit: audit) else {
             throw APIError.validation("rules", "you already have the maximum of \(limit) rules; delete some first")
         }
         services.engine.apply(rule)
@@ -64,23 +64,26 @@ struct RuleController {
                             max: body.maxPrice != nil ? try WireMoney.parsePrice(body.maxPrice, field: "max_price") : nil,
                             mode: try Self.mode(body.mode), active: body.active)
         let now = services.clock.now()
-        guard let result = try await RuleStore(database: req.db).update(id, owner: owner, edit: edit, now: now) else {
+        let (ip, requestID) = (req.clientAddress, req.id)
+        guard let result = try await RuleStore(database: req.db).update(id, owner: owner, edit: edit, now: now,
+                                                                         audit: { rule in
+            Self.auditEntry("rule.update", rule, ip: ip, requestID: requestID, now: now)
+        }) else {
             throw APIError.notFound("rule")
         }
-        if result.changed {
-            services.engine.apply(result.rule)
-            try await audit(req, "rule.update", result.rule, now: now)
-        }
+        if result.changed { services.engine.apply(result.rule) }
         return RuleResponse(result.rule)
     }
 
     /// `DELETE /api/rules/{id}`: 204. Cart items the rule added stay in the cart.
     @Sendable func delete(_ req: Request) async throws -> HTTPStatus {
+        let (ip, requestID, now) = (req.clientAddress, req.id, services.clock.now())
         guard let id = Self.id(req),
-              let rule = try await RuleStore(database: req.db).delete(id, owner: try req.user.id)
+              let rule = try await RuleStore(database: req.db).delete(id, owner: try req.user.id, audit: { rule in
+                  Self.auditEntry("rule.delete", rule, ip: ip, requestID: requestID, now: now)
+              })
         else { throw APIError.notFound("rule") }
         services.engine.remove(rule.id, symbol: rule.symbol)
-        try await audit(req, "rule.delete", rule, now: services.clock.now())
         return .noContent
     }
 
@@ -112,13 +115,11 @@ struct RuleController {
         return mode
     }
 
-    private func auditEntry(_ req: Request, _ action: String, _ rule: PriceRule, now: Date) -> AuditEntry {
+    /// The audit row of a rule change, written by the store in the change's own transaction.
+    private static func auditEntry(_ action: String, _ rule: PriceRule, ip: String, requestID: String,
+                                   now: Date) -> AuditEntry {
         let detail = "\(rule.symbol) \(rule.range.min.rupees)-\(rule.range.max.rupees) \(rule.mode.rawValue) \(rule.state.rawValue)"
         return AuditEntry(userID: rule.owner.rawValue, action: action, entityID: rule.id.description, detail: detail,
-                          ip: req.clientAddress, requestID: req.id, time: now)
-    }
-
-    private func audit(_ req: Request, _ action: String, _ rule: PriceRule, now: Date) async throws {
-        try await AuditStore(database: req.db).record(auditEntry(req, action, rule, now: now))
+                          ip: ip, requestID: requestID, time: now)
     }
 }

@@ -9,7 +9,7 @@ import SQLKit
 /// - `positions.reserved_quantity`: shares set aside by the user's pending SELL orders of that symbol;
 /// - `accounts.rule_count`: how many rules the user has, for the per-user limit.
 ///
-/// Each is changed in the same transaction as the rows it sums (`OrderStore`, `FluentExecutionRecorder`,
+/// Each is changed in the same transaction as the rows it sums (`OrderStore`, `DatabaseExecutionRecorder`,
 /// `RuleStore`), and filled here from a recount of what the database already holds.
 public struct AddRunningTotals: AsyncMigration {
     public init() {}

@@ -1,6 +1,5 @@
 import Fluent
 import Foundation
-import SQLKit
 
 /// One audit-log row to write: who did what to which record, from where. Callers never put secrets (passwords,
 /// tokens) in `detail`.
@@ -33,7 +32,7 @@ public struct AuditStore: Sendable {
 
     /// Writes one entry in a transaction of its own.
     public func record(_ entry: AuditEntry) async throws {
-        try await TransactionRunner.run(on: database) { tx in try await Self.append(entry, on: tx) }
+        try await TransactionRunner.write(on: database) { session in try await Self.append(entry, in: session) }
     }
 
     public func record(userID: UUID?, action: String, entityID: String? = nil, detail: String? = nil,
@@ -43,13 +42,12 @@ public struct AuditStore: Sendable {
     }
 
     /// Writes `entry` as part of the caller's transaction (so the action and its audit row commit together).
-    static func append(_ entry: AuditEntry, on database: any Database) async throws {
-        guard let sql = database as? any SQLDatabase else { throw PersistenceError.notSQL }
-        try await sql.raw("""
+    static func append(_ entry: AuditEntry, in session: any WriteSession) async throws {
+        try await session.run("""
             INSERT INTO audit_log (id, user_id, action, entity_id, detail, ip, request_id, created_at)
-            VALUES (\(bind: UUID()), \(bind: entry.userID), \(bind: entry.action), \(bind: entry.entityID),
-                    \(bind: entry.detail), \(bind: entry.ip), \(bind: entry.requestID), \(bind: entry.time))
-            """).run()
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, [.uuid(UUID()), .uuid(entry.userID), .text(entry.action), .text(entry.entityID), .text(entry.detail),
+                  .text(entry.ip), .text(entry.requestID), .date(entry.time)])
     }
 
     /// The user's most recent audit rows, newest first.

@@ -18,7 +18,19 @@ public struct CartStore: Sendable {
     }
 
     public func add(_ item: CartItem) async throws {
-        try await TransactionRunner.run(on: database) { tx in try await CartItemModel(item).create(on: tx) }
+        try await TransactionRunner.write(on: database) { session in try await Self.insert(item, in: session) }
+    }
+
+    /// Inserts a cart line as part of the caller's transaction (a firing's, say).
+    static func insert(_ item: CartItem, in session: any WriteSession) async throws {
+        try await session.run("""
+            INSERT INTO cart_items (id, user_id, symbol, quantity, price_paise, auto_added, rule_id, fire_number,
+                                    status, added_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, [.uuid(item.id), .uuid(item.owner.rawValue), .text(item.symbol.rawValue), .integer(item.quantity),
+                  .integer(item.priceWhenAdded.paise), .bool(item.autoAdded), .uuid(item.ruleID?.rawValue),
+                  .integer(item.fireNumber.map(Int64.init)), .text(CartItemModel.Status.inCart.rawValue),
+                  .date(item.addedAt), .date(item.addedAt)])
     }
 
     /// Removes a line from the cart; false if no such line is in this user's cart.
@@ -26,15 +38,13 @@ public struct CartStore: Sendable {
     /// Under the account lock, like checkout and `setQuantity`, so a removal and a checkout of the same line are
     /// ordered: the second finds the line no longer in the cart, rather than overwriting the first one's status.
     public func remove(_ id: UUID, owner: UserID, now: Date) async throws -> Bool {
-        try await TransactionRunner.run(on: database) { tx in
-            try await AccountLock.acquire(owner, on: tx)
-            guard let row = try await Self.inCart(owner: owner, on: tx).filter(\.$id == id).first() else {
-                return false
-            }
-            row.status = CartItemModel.Status.removed.rawValue
-            row.updatedAt = now
-            try await row.update(on: tx)
-            return true
+        try await TransactionRunner.write(on: database) { session in
+            try await Reservations.lockAccount(owner, in: session)
+            return try await !session.run("""
+                UPDATE cart_items SET status = ?, updated_at = ? WHERE id = ? AND user_id = ? AND status = ?
+                RETURNING id
+                """, [.text(CartItemModel.Status.removed.rawValue), .date(now), .uuid(id), .uuid(owner.rawValue),
+                      .text(CartItemModel.Status.inCart.rawValue)]).isEmpty
         }
     }
 
@@ -44,21 +54,17 @@ public struct CartStore: Sendable {
     /// sees this change or none of it, and a change that comes after the line was checked out finds nothing (rather
     /// than rewriting the quantity recorded for a line already bought).
     public func setQuantity(_ id: UUID, owner: UserID, quantity: Int64, now: Date) async throws -> CartItem? {
-        try await TransactionRunner.run(on: database) { tx in
-            try await AccountLock.acquire(owner, on: tx)
-            guard let row = try await Self.inCart(owner: owner, on: tx).filter(\.$id == id).first() else { return nil }
-            row.quantity = quantity
-            row.updatedAt = now
-            try await row.update(on: tx)
-            return try row.toCore()
+        try await TransactionRunner.write(on: database) { session in
+            try await Reservations.lockAccount(owner, in: session)
+            return try await session.run("""
+                UPDATE cart_items SET quantity = ?, updated_at = ? WHERE id = ? AND user_id = ? AND status = ?
+                RETURNING *
+                """, [.integer(quantity), .date(now), .uuid(id), .uuid(owner.rawValue),
+                      .text(CartItemModel.Status.inCart.rawValue)]).first.map(CartItem.init(row:))
         }
     }
 
     private func inCart(owner: UserID) -> QueryBuilder<CartItemModel> {
-        Self.inCart(owner: owner, on: database)
-    }
-
-    private static func inCart(owner: UserID, on database: any Database) -> QueryBuilder<CartItemModel> {
         CartItemModel.query(on: database)
             .filter(\.$userID == owner.rawValue)
             .filter(\.$status == CartItemModel.Status.inCart.rawValue)

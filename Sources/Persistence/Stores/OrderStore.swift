@@ -1,6 +1,5 @@
 import Fluent
 import Foundation
-import SQLKit
 import TradingCore
 
 /// Orders: placement with cash and holdings checks, checkout of cart lines, cancellation, and listing.
@@ -38,11 +37,12 @@ public struct OrderStore: Sendable {
         -> (order: Order, replayed: Bool) {
         let owner = placement.order.owner
         do {
-            return try await TransactionRunner.run(on: database) { tx in
+            return try await TransactionRunner.write(on: database) { session in
                 // A key used before makes the insert fail on its unique index; the transaction, reservation
                 // included, then rolls back and the earlier order is the answer (below).
-                let order = try await insert([placement], checkoutID: nil, idempotencyKey: idempotencyKey, on: tx)[0]
-                if let audit { try await AuditStore.append(audit, on: tx) }
+                let order = try await insert([placement], checkoutID: nil, idempotencyKey: idempotencyKey,
+                                             in: session)[0]
+                if let audit { try await AuditStore.append(audit, in: session) }
                 return (order, false)
             }
         } catch where error.isConstraintViolation && idempotencyKey != nil {
@@ -74,21 +74,22 @@ public struct OrderStore: Sendable {
                          audit: (@Sendable ([Order]) -> AuditEntry)? = nil) async throws
         -> (orders: [Order], replayed: Bool) {
         do {
-            return try await TransactionRunner.run(on: database) { tx in
-                try await AccountLock.acquire(owner, on: tx)
-                if let previous = try await replay(owner: owner, key: idempotencyKey, fingerprint: fingerprint, on: tx) {
+            return try await TransactionRunner.write(on: database) { session in
+                try await Reservations.lockAccount(owner, in: session)
+                if let previous = try await replay(owner: owner, key: idempotencyKey, fingerprint: fingerprint,
+                                                   in: session) {
                     return (previous, true)
                 }
                 var placements: [Placement] = []
                 for (index, line) in lines.enumerated() {
-                    guard let item = try await CartItemModel.query(on: tx)
-                        .filter(\.$id == line.cartItemID)
-                        .filter(\.$userID == owner.rawValue)
-                        .filter(\.$status == CartItemModel.Status.inCart.rawValue)
-                        .first(), let symbol = Symbol(item.symbol)
+                    guard let item = try await session.run("""
+                        SELECT id, symbol, quantity FROM cart_items WHERE id = ? AND user_id = ? AND status = ?
+                        """, [.uuid(line.cartItemID), .uuid(owner.rawValue),
+                              .text(CartItemModel.Status.inCart.rawValue)]).first,
+                          let symbol = Symbol(try item.text("symbol"))
                     else { throw CheckoutError.itemNotInCart(index: index) }
                     guard let estimate = price(symbol) else { throw CheckoutError.itemNotInCart(index: index) }
-                    let quantity = line.quantity ?? item.quantity
+                    let quantity = try line.quantity ?? item.integer("quantity")
                     let order: Order
                     do {
                         order = try Order(id: OrderID(UUID()), owner: owner, symbol: symbol, side: .buy,
@@ -97,25 +98,27 @@ public struct OrderStore: Sendable {
                     } catch let error as ValidationError {
                         throw ValidationError(field: "items[\(index)].quantity", reason: error.reason)
                     }
-                    placements.append(Placement(order: order, estimatePrice: estimate, cartItemID: item.id))
-                    item.status = CartItemModel.Status.checkedOut.rawValue
-                    item.quantity = quantity
-                    item.updatedAt = now
-                    try await item.update(on: tx)
+                    placements.append(Placement(order: order, estimatePrice: estimate, cartItemID: line.cartItemID))
+                    try await session.run("""
+                        UPDATE cart_items SET status = ?, quantity = ?, updated_at = ? WHERE id = ?
+                        """, [.text(CartItemModel.Status.checkedOut.rawValue), .integer(quantity), .date(now),
+                              .uuid(line.cartItemID)])
                 }
-                let checkout = CheckoutModel(id: UUID(), userID: owner.rawValue, idempotencyKey: idempotencyKey,
-                                             fingerprint: fingerprint, createdAt: now)
-                try await checkout.create(on: tx)
-                let orders = try await insert(placements, checkoutID: checkout.id, idempotencyKey: nil, on: tx)
-                if let audit { try await AuditStore.append(audit(orders), on: tx) }
+                let checkoutID = UUID()
+                try await session.run("""
+                    INSERT INTO checkouts (id, user_id, idempotency_key, fingerprint, created_at) VALUES (?, ?, ?, ?, ?)
+                    """, [.uuid(checkoutID), .uuid(owner.rawValue), .text(idempotencyKey), .text(fingerprint),
+                          .date(now)])
+                let orders = try await insert(placements, checkoutID: checkoutID, idempotencyKey: nil, in: session)
+                if let audit { try await AuditStore.append(audit(orders), in: session) }
                 return (orders, false)
             }
         } catch where error.isConstraintViolation {
             // A concurrent retry with the same key committed first; answer with what it placed.
-            if let previous = try await replay(owner: owner, key: idempotencyKey, fingerprint: fingerprint,
-                                               on: database) {
-                return (previous, true)
+            let previous = try await TransactionRunner.write(on: database) { session in
+                try await replay(owner: owner, key: idempotencyKey, fingerprint: fingerprint, in: session)
             }
+            if let previous { return (previous, true) }
             throw error
         }
     }
@@ -123,17 +126,18 @@ public struct OrderStore: Sendable {
     /// Cancels a pending order, releasing what it reserved; nil if this user has no such order. Throws
     /// `OrderTransitionError` if it is no longer pending.
     public func cancel(_ id: OrderID, owner: UserID, now: Date) async throws -> Order? {
-        try await TransactionRunner.run(on: database) { tx in
-            try await AccountLock.acquire(owner, on: tx)
-            guard let row = try await OrderModel.query(on: tx)
-                .filter(\.$id == id.rawValue).filter(\.$userID == owner.rawValue).first()
+        try await TransactionRunner.write(on: database) { session in
+            try await Reservations.lockAccount(owner, in: session)
+            guard let row = try await session.run("SELECT * FROM orders WHERE id = ? AND user_id = ?",
+                                                  [.uuid(id.rawValue), .uuid(owner.rawValue)]).first
             else { return nil }
-            var order = try row.toCore()
-            let reserved = row.reservedPaise
+            var order = try Order(row: row)
+            let reserved = try row.integer("reserved_paise")
             try order.cancel(at: now)
-            try await Reservations.release(order, reservedPaise: reserved, on: tx)
-            row.apply(order)
-            try await row.update(on: tx)
+            try await Reservations.release(order, reservedPaise: reserved, in: session)
+            try await session.run("""
+                UPDATE orders SET status = ?, reason = ?, reserved_paise = 0, updated_at = ? WHERE id = ?
+                """, [.text(order.status.rawValue), .text(order.reason), .date(order.updatedAt), .uuid(id.rawValue)])
             return order
         }
     }
@@ -158,20 +162,22 @@ public struct OrderStore: Sendable {
 
     // MARK: - helpers (inside a transaction holding the account lock)
 
-    private func replay(owner: UserID, key: String, fingerprint: String, on db: any Database) async throws -> [Order]? {
-        guard let checkout = try await CheckoutModel.query(on: db)
-            .filter(\.$userID == owner.rawValue).filter(\.$idempotencyKey == key).first()
+    private func replay(owner: UserID, key: String, fingerprint: String, in session: any WriteSession) async throws
+        -> [Order]? {
+        guard let checkout = try await session.run("""
+            SELECT id, fingerprint FROM checkouts WHERE user_id = ? AND idempotency_key = ?
+            """, [.uuid(owner.rawValue), .text(key)]).first
         else { return nil }
-        guard checkout.fingerprint == fingerprint else { throw CheckoutError.keyReusedWithDifferentRequest }
-        return try await OrderModel.query(on: db).filter(\.$checkoutID == checkout.id).sort(\.$createdAt).all()
-            .map { try $0.toCore() }
+        guard try checkout.text("fingerprint") == fingerprint else { throw CheckoutError.keyReusedWithDifferentRequest }
+        return try await session.run("SELECT * FROM orders WHERE checkout_id = ? ORDER BY created_at",
+                                     [.uuid(try checkout.uuid("id"))]).map(Order.init(row:))
     }
 
     /// Reserves cash and shares for all placements together (or refuses them all), then inserts them.
     ///
     /// The cash reservation is the transaction's first write, on the account row: it is the account lock too.
     private func insert(_ placements: [Placement], checkoutID: UUID?, idempotencyKey: String?,
-                        on tx: any Database) async throws -> [Order] {
+                        in session: any WriteSession) async throws -> [Order] {
         guard let owner = placements.first?.order.owner else { return [] }
         var needed = Money.zero
         var reservations: [Money] = []
@@ -190,22 +196,21 @@ public struct OrderStore: Sendable {
                 reservations.append(.zero)
             }
         }
-        try await Reservations.reserveCash(needed, owner: owner, on: tx)
+        try await Reservations.reserveCash(needed, owner: owner, in: session)
         for (symbol, wanted) in selling.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-            try await Reservations.reserveShares(wanted, of: symbol, owner: owner, on: tx)
+            try await Reservations.reserveShares(wanted, of: symbol, owner: owner, in: session)
         }
-        guard let sql = tx as? any SQLDatabase else { throw PersistenceError.notSQL }
         for (placement, reservation) in zip(placements, reservations) {
             let order = placement.order
-            try await sql.raw("""
+            try await session.run("""
                 INSERT INTO orders (id, user_id, symbol, side, order_type, quantity, limit_paise, status,
                                     reserved_paise, cart_item_id, checkout_id, idempotency_key, created_at, updated_at)
-                VALUES (\(bind: order.id.rawValue), \(bind: owner.rawValue), \(bind: order.symbol.rawValue),
-                        \(bind: order.side.rawValue), \(bind: order.type.rawValue), \(bind: order.quantity),
-                        \(bind: order.limitPrice?.paise), \(bind: order.status.rawValue), \(bind: reservation.paise),
-                        \(bind: placement.cartItemID), \(bind: checkoutID), \(bind: idempotencyKey),
-                        \(bind: order.createdAt), \(bind: order.updatedAt))
-                """).run()
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [.uuid(order.id.rawValue), .uuid(owner.rawValue), .text(order.symbol.rawValue),
+                      .text(order.side.rawValue), .text(order.type.rawValue), .integer(order.quantity),
+                      .integer(order.limitPrice?.paise), .text(order.status.rawValue), .integer(reservation.paise),
+                      .uuid(placement.cartItemID), .uuid(checkoutID), .text(idempotencyKey), .date(order.createdAt),
+                      .date(order.updatedAt)])
         }
         return placements.map(\.order)
     }

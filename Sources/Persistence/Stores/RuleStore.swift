@@ -1,6 +1,5 @@
 import Fluent
 import Foundation
-import SQLKit
 import TradingCore
 
 /// Users' price rules. Every read and write that takes an owner is scoped to it: another user's rule is "not found".
@@ -27,26 +26,22 @@ public struct RuleStore: Sendable {
     ///
     /// The count is a running figure on the account row, raised by one conditional `UPDATE` in the same transaction
     /// as the insert (and lowered by `delete`): two concurrent creations cannot both take the last place, and the
-    /// check costs the same at 10 rules or 1,000,000.
-    /// With `audit`, its row is written in the same transaction.
+    /// check costs the same at 10 rules or 1,000,000. With `audit`, its row is written in the same transaction.
     public func create(_ rule: PriceRule, limit: Int, audit: AuditEntry? = nil) async throws -> Bool {
-        try await TransactionRunner.run(on: database) { tx in
-            guard let sql = tx as? any SQLDatabase else { throw PersistenceError.notSQL }
-            let counted = try await sql.raw("""
-                UPDATE accounts SET rule_count = rule_count + 1
-                WHERE user_id = \(bind: rule.owner.rawValue) AND rule_count < \(bind: Int64(limit))
-                RETURNING rule_count
-                """).all()
+        try await TransactionRunner.write(on: database) { session in
+            let counted = try await session.run("""
+                UPDATE accounts SET rule_count = rule_count + 1 WHERE user_id = ? AND rule_count < ? RETURNING rule_count
+                """, [.uuid(rule.owner.rawValue), .integer(Int64(limit))])
             guard !counted.isEmpty else { return false }
-            try await sql.raw("""
+            try await session.run("""
                 INSERT INTO rules (id, user_id, symbol, min_paise, max_paise, mode, state, fire_count, created_at,
                                    updated_at, last_fired_at, revision)
-                VALUES (\(bind: rule.id.rawValue), \(bind: rule.owner.rawValue), \(bind: rule.symbol.rawValue),
-                        \(bind: rule.range.min.paise), \(bind: rule.range.max.paise), \(bind: rule.mode.rawValue),
-                        \(bind: rule.state.rawValue), \(bind: rule.fireCount), \(bind: rule.createdAt),
-                        \(bind: rule.updatedAt), \(bind: rule.lastFiredAt), \(bind: rule.revision))
-                """).run()
-            if let audit { try await AuditStore.append(audit, on: tx) }
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, [.uuid(rule.id.rawValue), .uuid(rule.owner.rawValue), .text(rule.symbol.rawValue),
+                      .integer(rule.range.min.paise), .integer(rule.range.max.paise), .text(rule.mode.rawValue),
+                      .text(rule.state.rawValue), .integer(rule.fireCount), .date(rule.createdAt),
+                      .date(rule.updatedAt), .date(rule.lastFiredAt), .integer(rule.revision)])
+            if let audit { try await AuditStore.append(audit, in: session) }
             return true
         }
     }
@@ -58,33 +53,43 @@ public struct RuleStore: Sendable {
         public var changed: Bool
     }
 
-    /// Applies the user's edit to the rule as stored now, atomically: the row is locked, read, edited and written in
-    /// one transaction, so a firing that commits meanwhile is never overwritten (its fire count, state and time
-    /// stay), and two edits apply one after the other. Nil if the rule does not exist for this owner.
-    public func update(_ id: RuleID, owner: UserID, edit: RuleEdit, now: Date) async throws -> EditResult? {
-        try await TransactionRunner.run(on: database) { tx in
-            try await RowLock.acquire(RuleModel.schema, where: [("id", id.rawValue), ("user_id", owner.rawValue)],
-                                      keepColumn: "revision", on: tx)
-            guard let row = try await Self.model(id, owner: owner, on: tx) else { return nil }
-            let current = try row.toCore()
+    /// Applies the user's edit to the rule as stored now, atomically: the row is locked and read in one statement,
+    /// edited and written back in the same transaction, so a firing that commits meanwhile is never overwritten (its
+    /// fire count, state and time stay), and two edits apply one after the other. Nil if the rule does not exist for
+    /// this owner. `audit` makes the audit row of a change, written in the same transaction.
+    public func update(_ id: RuleID, owner: UserID, edit: RuleEdit, now: Date,
+                       audit: (@Sendable (PriceRule) -> AuditEntry)? = nil) async throws -> EditResult? {
+        try await TransactionRunner.write(on: database) { session in
+            guard let row = try await session.run("""
+                UPDATE rules SET revision = revision WHERE id = ? AND user_id = ? RETURNING *
+                """, [.uuid(id.rawValue), .uuid(owner.rawValue)]).first
+            else { return nil }
+            let current = try PriceRule(row: row)
             guard let edited = try current.applying(edit, at: now) else { return EditResult(rule: current, changed: false) }
-            row.apply(edited)
-            try await row.update(on: tx)
+            try await session.run("""
+                UPDATE rules SET symbol = ?, min_paise = ?, max_paise = ?, mode = ?, state = ?, updated_at = ?,
+                    revision = ?
+                WHERE id = ?
+                """, [.text(edited.symbol.rawValue), .integer(edited.range.min.paise), .integer(edited.range.max.paise),
+                      .text(edited.mode.rawValue), .text(edited.state.rawValue), .date(edited.updatedAt),
+                      .integer(edited.revision), .uuid(id.rawValue)])
+            if let audit { try await AuditStore.append(audit(edited), in: session) }
             return EditResult(rule: edited, changed: true)
         }
     }
 
     /// Deletes the rule and returns it as it was; nil if it does not exist for this owner. Cart items it added stay
-    /// in the cart.
-    public func delete(_ id: RuleID, owner: UserID) async throws -> PriceRule? {
-        try await TransactionRunner.run(on: database) { tx in
-            guard let row = try await Self.model(id, owner: owner, on: tx) else { return nil }
-            let rule = try row.toCore()
-            try await row.delete(on: tx)
-            guard let sql = tx as? any SQLDatabase else { throw PersistenceError.notSQL }
-            try await sql.raw("""
-                UPDATE accounts SET rule_count = rule_count - 1 WHERE user_id = \(bind: owner.rawValue)
-                """).run()
+    /// in the cart. `audit` makes the audit row of the deletion, written in the same transaction.
+    public func delete(_ id: RuleID, owner: UserID, audit: (@Sendable (PriceRule) -> AuditEntry)? = nil) async throws
+        -> PriceRule? {
+        try await TransactionRunner.write(on: database) { session in
+            guard let row = try await session.run("DELETE FROM rules WHERE id = ? AND user_id = ? RETURNING *",
+                                                  [.uuid(id.rawValue), .uuid(owner.rawValue)]).first
+            else { return nil }
+            let rule = try PriceRule(row: row)
+            try await session.run("UPDATE accounts SET rule_count = rule_count - 1 WHERE user_id = ?",
+                                  [.uuid(owner.rawValue)])
+            if let audit { try await AuditStore.append(audit(rule), in: session) }
             return rule
         }
     }
@@ -98,10 +103,6 @@ public struct RuleStore: Sendable {
     }
 
     private func model(_ id: RuleID, owner: UserID) async throws -> RuleModel? {
-        try await Self.model(id, owner: owner, on: database)
-    }
-
-    private static func model(_ id: RuleID, owner: UserID, on database: any Database) async throws -> RuleModel? {
         try await RuleModel.query(on: database)
             .filter(\.$id == id.rawValue)
             .filter(\.$userID == owner.rawValue)

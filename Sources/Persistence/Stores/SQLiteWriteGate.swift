@@ -75,11 +75,18 @@ public final class SQLiteWriteGate: Sendable {
     }
 }
 
-/// A SQLite database configuration with the write gate of that database: what `DatabaseSetup` registers for SQLite.
-/// Databases opened from it carry it as their `context.configuration`.
+/// A SQLite database configuration with the write gate of that database, and (for a database file) the direct
+/// connection its hot write transactions run on: what `DatabaseSetup` registers for SQLite. Databases opened from it
+/// carry it as their `context.configuration`.
 struct GatedSQLiteConfiguration: DatabaseConfiguration {
     var base: any DatabaseConfiguration
     let gate = SQLiteWriteGate()
+    let direct: DirectSQLiteHolder?
+
+    init(base: any DatabaseConfiguration, path: String?) {
+        self.base = base
+        direct = path.map(DirectSQLiteHolder.init)
+    }
 
     var middleware: [any AnyModelMiddleware] {
         get { base.middleware }
@@ -87,4 +94,21 @@ struct GatedSQLiteConfiguration: DatabaseConfiguration {
     }
 
     func makeDriver(for databases: Databases) -> any DatabaseDriver { base.makeDriver(for: databases) }
+}
+
+/// Opens the direct connection of a SQLite file on first use (under the write gate, which every use holds).
+final class DirectSQLiteHolder: @unchecked Sendable {
+    // @unchecked: `connection` is read and set only by the holder of the database's write gate.
+    let path: String
+    private var connection: DirectSQLiteConnection?
+
+    init(path: String) { self.path = path }
+
+    /// The connection, opened now if it is not yet; call only while holding the gate.
+    func open() throws -> DirectSQLiteConnection {
+        if let connection { return connection }
+        let opened = try DirectSQLiteConnection(path: path)
+        connection = opened
+        return opened
+    }
 }

@@ -19,6 +19,38 @@ public enum TransactionRunner {
         return try await gate.withGate { try await retryingContention(on: database, attempts: attempts, work) }
     }
 
+    /// Runs `work` as one write transaction on a `WriteSession`: on a SQLite file, on its direct connection under the
+    /// write gate; otherwise through SQLKit. The hot write paths use this; it retries contention like `run`.
+    static func write<T: Sendable>(
+        on database: any Database,
+        attempts: Int = 8,
+        _ work: @escaping @Sendable (any WriteSession) async throws -> T
+    ) async throws -> T {
+        guard let configuration = database.context.configuration as? GatedSQLiteConfiguration,
+              let direct = configuration.direct
+        else {
+            return try await run(on: database, attempts: attempts) { tx in
+                guard let sql = tx as? any SQLDatabase else { throw PersistenceError.notSQL }
+                return try await work(SQLKitWriteSession(database: sql))
+            }
+        }
+        return try await configuration.gate.withGate {
+            let connection = try direct.open()
+            var attempt = 0
+            while true {
+                attempt += 1
+                do {
+                    return try await connection.transaction {
+                        try await work(DirectSQLiteWriteSession(connection: connection))
+                    }
+                } catch let failure as DirectSQLiteConnection.Failure where failure.isBusy && attempt < attempts {
+                    // Another process holds the write lock beyond the busy timeout: back off and try again.
+                    try await Task.sleep(for: .milliseconds(5 * attempt * attempt))
+                }
+            }
+        }
+    }
+
     private static func retryingContention<T: Sendable>(
         on database: any Database, attempts: Int, _ work: @escaping @Sendable (any Database) async throws -> T
     ) async throws -> T {
@@ -43,8 +75,10 @@ public enum TransactionRunner {
 }
 
 extension Error {
-    /// Whether a unique key (or other constraint) refused the write, on SQLite and PostgreSQL alike.
+    /// Whether a unique key (or other constraint) refused the write, on SQLite and PostgreSQL alike, through Fluent or
+    /// the direct SQLite connection.
     var isConstraintViolation: Bool {
-        (self as? any DatabaseError)?.isConstraintFailure ?? false
+        if let failure = self as? DirectSQLiteConnection.Failure { return failure.isConstraint }
+        return (self as? any DatabaseError)?.isConstraintFailure ?? false
     }
 }
