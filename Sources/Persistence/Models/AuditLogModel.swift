@@ -15,15 +15,4 @@ public final class AuditLogModel: Model, @unchecked Sendable {
     @Field(key: "created_at") public var createdAt: Date
 
     public init() {}
-
-    public init(userID: UUID?, action: String, entityID: String?, detail: String?, ip: String?, requestID: String?,
-                createdAt: Date) {
-        self.userID = userID
-        self.action = action
-        self.entityID = entityID
-        self.detail = detail
-        self.ip = ip
-        self.requestID = requestID
-        self.createdAt = createdAt
-    }
 }

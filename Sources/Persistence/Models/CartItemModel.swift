@@ -28,20 +28,6 @@ public final class CartItemModel: Model, @unchecked Sendable {
 
     public init() {}
 
-    public init(_ item: CartItem) {
-        self.id = item.id
-        self.userID = item.owner.rawValue
-        self.symbol = item.symbol.rawValue
-        self.quantity = item.quantity
-        self.pricePaise = item.priceWhenAdded.paise
-        self.autoAdded = item.autoAdded
-        self.ruleID = item.ruleID?.rawValue
-        self.fireNumber = item.fireNumber
-        self.status = Status.inCart.rawValue
-        self.addedAt = item.addedAt
-        self.updatedAt = item.addedAt
-    }
-
     public func toCore() throws -> CartItem {
         guard let id, let symbol = Symbol(symbol) else { throw PersistenceError.corruptRow(table: Self.schema, id: id) }
         return CartItem(id: id, owner: UserID(userID), symbol: symbol, quantity: quantity,

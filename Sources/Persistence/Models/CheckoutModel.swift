@@ -13,12 +13,4 @@ public final class CheckoutModel: Model, @unchecked Sendable {
     @Field(key: "created_at") public var createdAt: Date
 
     public init() {}
-
-    public init(id: UUID, userID: UUID, idempotencyKey: String, fingerprint: String, createdAt: Date) {
-        self.id = id
-        self.userID = userID
-        self.idempotencyKey = idempotencyKey
-        self.fingerprint = fingerprint
-        self.createdAt = createdAt
-    }
 }

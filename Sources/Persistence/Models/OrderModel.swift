@@ -33,35 +33,6 @@ public final class OrderModel: Model, @unchecked Sendable {
 
     public init() {}
 
-    public init(_ order: Order, reserved: Money) {
-        self.id = order.id.rawValue
-        self.userID = order.owner.rawValue
-        self.symbol = order.symbol.rawValue
-        self.side = order.side.rawValue
-        self.orderType = order.type.rawValue
-        self.quantity = order.quantity
-        self.limitPaise = order.limitPrice?.paise
-        self.reservedPaise = reserved.paise
-        self.createdAt = order.createdAt
-        apply(order)
-    }
-
-    /// Copies the order's outcome onto the row.
-    public func apply(_ order: Order) {
-        status = order.status.rawValue
-        fillPaise = order.fillPrice?.paise
-        brokeragePaise = order.charges?.brokerage.paise
-        sttPaise = order.charges?.stt.paise
-        exchangePaise = order.charges?.exchange.paise
-        sebiPaise = order.charges?.sebi.paise
-        stampPaise = order.charges?.stampDuty.paise
-        gstPaise = order.charges?.gst.paise
-        reason = order.reason
-        updatedAt = order.updatedAt
-        executedAt = order.executedAt
-        if order.status.isTerminal { reservedPaise = 0 }
-    }
-
     public func toCore() throws -> Order {
         guard let id, let symbol = Symbol(symbol), let side = OrderSide(rawValue: side),
               let type = OrderType(rawValue: orderType), let status = OrderStatus(rawValue: status)

@@ -18,26 +18,9 @@ public final class PositionModel: Model, @unchecked Sendable {
 
     public init() {}
 
-    public init(userID: UUID, symbol: String, updatedAt: Date) {
-        self.userID = userID
-        self.symbol = symbol
-        self.quantity = 0
-        self.averagePaise = 0
-        self.realisedPaise = 0
-        self.reservedQuantity = 0
-        self.updatedAt = updatedAt
-    }
-
     public func toCore() throws -> Holding {
         guard let symbol = Symbol(symbol) else { throw PersistenceError.corruptRow(table: Self.schema, id: id) }
         return Holding(symbol: symbol, quantity: quantity, averagePrice: Money(paise: averagePaise),
                        realisedPnL: Money(paise: realisedPaise))
-    }
-
-    public func apply(_ holding: Holding, at time: Date) {
-        quantity = holding.quantity
-        averagePaise = holding.averagePrice.paise
-        realisedPaise = holding.realisedPnL.paise
-        updatedAt = time
     }
 }

@@ -21,26 +21,6 @@ public final class RuleModel: Model, @unchecked Sendable {
 
     public init() {}
 
-    public init(_ rule: PriceRule) {
-        self.id = rule.id.rawValue
-        apply(rule)
-        self.createdAt = rule.createdAt
-    }
-
-    /// Copies every mutable field of the domain rule onto the row.
-    public func apply(_ rule: PriceRule) {
-        userID = rule.owner.rawValue
-        symbol = rule.symbol.rawValue
-        minPaise = rule.range.min.paise
-        maxPaise = rule.range.max.paise
-        mode = rule.mode.rawValue
-        state = rule.state.rawValue
-        fireCount = rule.fireCount
-        updatedAt = rule.updatedAt
-        lastFiredAt = rule.lastFiredAt
-        revision = rule.revision
-    }
-
     /// The domain rule; throws if the row holds values no valid rule can have.
     public func toCore() throws -> PriceRule {
         guard let id, let symbol = Symbol(symbol), let mode = RuleMode(rawValue: mode),
