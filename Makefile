@@ -2,7 +2,7 @@
 SWIFT ?= swift
 ARGS  ?=
 
-.PHONY: help build run test bench bench-rules bench-latency bench-http clean
+.PHONY: help build run test bench bench-rules bench-latency bench-http bench-ws clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
@@ -24,6 +24,9 @@ bench-rules: ## rule book vs a naive per-rule check, 1,000,000 rules; ARGS="--pr
 
 bench-http: ## HTTP hot paths under wrk beside a FastAPI reference, SQLite and PostgreSQL; ARGS="--db sqlite --duration 5"
 	python3 benchmarks/http/bench_http.py $(ARGS)
+
+bench-ws: ## WebSocket prices to 1,000 clients; RSS with 1,000,000 rules and 10,000 sockets; ARGS="--skip-memory"
+	python3 benchmarks/ws/bench_ws.py $(ARGS)
 
 bench-latency: ## tick → database commit → WebSocket cart.added, through the real server on loopback
 	$(SWIFT) build -c release --product latency-bench

@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "stockcart", targets: ["stockcart"]),
         .executable(name: "rulebook-bench", targets: ["RuleBookBench"]),
         .executable(name: "latency-bench", targets: ["LatencyBench"]),
+        .executable(name: "ws-bench", targets: ["WebSocketBench"]),
     ],
     dependencies: [
         // MARK: - server
@@ -74,6 +75,12 @@ let package = Package(
         .executableTarget(
             name: "LatencyBench",
             dependencies: ["API", "MarketData", "Persistence", "TradingCore", .product(name: "Vapor", package: "vapor")],
+            swiftSettings: strictSettings
+        ),
+        // The load generator of `make bench-ws`: many WebSocket clients of a running server, on one thread.
+        .executableTarget(
+            name: "WebSocketBench",
+            dependencies: [.product(name: "Vapor", package: "vapor")],
             swiftSettings: strictSettings
         ),
 

@@ -188,6 +188,10 @@ export class LiveSocket extends Emitter {
         this.emit("live", { reconnected: wasLive });
         break;
       }
+      case "prices":
+        // One frame per round with every changed quote (the subscription asks for it: batch: true).
+        for (const quote of message.prices || []) this.emit("price", quote);
+        break;
       case "price":
       case "cart.added":
       case "rule.fired":
@@ -273,7 +277,7 @@ export class LiveSocket extends Emitter {
     const wanted = new Set(this.#wanted.keys());
     const add = [...wanted].filter((s) => !this.#sent.has(s));
     const remove = [...this.#sent].filter((s) => !wanted.has(s));
-    if (add.length && this.#send({ type: "subscribe", symbols: add })) add.forEach((s) => this.#sent.add(s));
+    if (add.length && this.#send({ type: "subscribe", symbols: add, batch: true })) add.forEach((s) => this.#sent.add(s));
     if (remove.length && this.#send({ type: "unsubscribe", symbols: remove })) remove.forEach((s) => this.#sent.delete(s));
   }
 

@@ -62,7 +62,7 @@ public func configure(_ app: Application, config: AppConfig, overrides: AppOverr
         events: sockets, clock: clock, staleAfter: config.staleQuoteSeconds,
         tickObservers: [HubTickObserver(hub: hub)], metrics: telemetry,
         logger: Logger(label: "stockcart.engine"))
-    engine.load(try await RuleStore(database: app.db).liveRules())
+    try await RuleStore(database: app.db).liveRules { engine.load($0) }
     for order in try await OrderStore(database: app.db, charges: charges).pending() {
         try await broker.submit(order)
     }

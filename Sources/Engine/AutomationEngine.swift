@@ -20,41 +20,72 @@ public final class AutomationEngine: Sendable {
         case execution(Execution)
     }
 
-    /// The rule books, and where and at which stored revision each live rule was placed by `load` or `apply`.
+    /// The rule books, and which book holds each live rule. Each book entry carries the stored revision of its rule
+    /// (`RuleBook.Entry.revision`).
     ///
     /// A firing carries the revision it was matched at: the recorder refuses it if the stored rule has moved on, a
     /// failed commit re-arms the rule only if it is still at that revision, and `apply` ignores a change older than
     /// the one the engine holds, so two edits whose `apply` calls arrive out of order leave the newer in the book.
+    /// The map from rule to book holds a small symbol number, not the symbol: at a million rules the map is most of
+    /// the engine's memory beside the books.
     struct Rules {
         var books: [Symbol: RuleBook] = [:]
-        var placed: [RuleID: Placement] = [:]
+        /// The book of each live rule, as an index into `symbols`.
+        var located: [RuleID: UInt32] = [:]
+        var symbols: [Symbol] = []
+        var symbolNumbers: [Symbol: UInt32] = [:]
+        /// `once` rules that fired and left their book, until the firing is committed: a failed commit puts the
+        /// rule back unless the user changed it meanwhile. As many as firings in flight.
+        var firing: [RuleID: (symbol: Symbol, revision: Int64)] = [:]
 
-        struct Placement {
-            var symbol: Symbol
-            var revision: Int64
+        mutating func number(of symbol: Symbol) -> UInt32 {
+            if let number = symbolNumbers[symbol] { return number }
+            let number = UInt32(symbols.count)
+            symbols.append(symbol)
+            symbolNumbers[symbol] = number
+            return number
+        }
+
+        /// The symbol whose book holds the rule, and its entry.
+        func locate(_ id: RuleID) -> (symbol: Symbol, entry: RuleBook.Entry)? {
+            guard let number = located[id] else { return nil }
+            let symbol = symbols[Int(number)]
+            return books[symbol]?.entry(of: id).map { (symbol, $0) }
         }
 
         /// Places `rule` in its symbol's book (armed or not), or takes it out when it is not live, unless the engine
         /// already holds this revision or a newer one. Returns whether the rule was changed.
         mutating func place(_ rule: PriceRule, armed: Bool) -> Bool {
-            let previous = placed[rule.id]
-            if let previous, previous.revision >= rule.revision { return false }
-            if let previous, previous.symbol != rule.symbol { books[previous.symbol]?.remove(rule.id) }
+            let held = locate(rule.id)
+            let known = held?.entry.revision ?? firing[rule.id]?.revision
+            if let known, known >= rule.revision { return false }
+            if let held, held.symbol != rule.symbol { books[held.symbol]?.remove(rule.id) }
+            firing[rule.id] = nil
             if rule.state.isLive {
                 books[rule.symbol, default: RuleBook()].upsert(rule.bookEntry, armed: armed)
-                placed[rule.id] = Placement(symbol: rule.symbol, revision: rule.revision)
+                located[rule.id] = number(of: rule.symbol)
             } else {
                 books[rule.symbol]?.remove(rule.id)
-                placed[rule.id] = nil
+                located[rule.id] = nil
             }
             return true
         }
 
-        /// Takes the rule out of the book if the engine still holds it at `revision`.
+        /// Takes the rule out if the engine still holds it at `revision`.
         mutating func withdraw(_ id: RuleID, revision: Int64) {
-            guard let placement = placed[id], placement.revision == revision else { return }
-            books[placement.symbol]?.remove(id)
-            placed[id] = nil
+            if let held = locate(id), held.entry.revision == revision {
+                books[held.symbol]?.remove(id)
+                located[id] = nil
+            }
+            if firing[id]?.revision == revision { firing[id] = nil }
+        }
+
+        /// Takes the rule out of `symbol`'s book (a deletion).
+        mutating func remove(_ id: RuleID, symbol: Symbol) {
+            if firing[id]?.symbol == symbol { firing[id] = nil }
+            guard let number = located[id], symbols[Int(number)] == symbol else { return }
+            books[symbol]?.remove(id)
+            located[id] = nil
         }
     }
 
@@ -124,11 +155,7 @@ public final class AutomationEngine: Sendable {
 
     /// Forgets a rule deleted from `symbol`; a no-op if the engine does not hold it there.
     public func remove(_ id: RuleID, symbol: Symbol) {
-        rules.withLock { state in
-            guard state.placed[id]?.symbol == symbol else { return }
-            state.placed[id] = nil
-            state.books[symbol]?.remove(id)
-        }
+        rules.withLock { state in state.remove(id, symbol: symbol) }
     }
 
     /// How many rules the engine is watching.
@@ -171,15 +198,20 @@ public final class AutomationEngine: Sendable {
         metrics?.tickProcessed(stale: stale)
         guard !stale else { return [] }
         let observedAt = now
-        let fired: [(RuleBook.Firing, revision: Int64)] = rules.withLock { state in
+        let fired: [RuleBook.Firing] = rules.withLock { state in
             guard state.books[tick.symbol] != nil else { return [] }
-            return state.books[tick.symbol]!.apply(price: tick.price).map { firing in
-                (firing, state.placed[firing.entry.id]?.revision ?? 0)
+            let fired = state.books[tick.symbol]!.apply(price: tick.price)
+            for firing in fired where !firing.remains {
+                // Out of the book: remembered as in flight until its commit.
+                state.located[firing.entry.id] = nil
+                state.firing[firing.entry.id] = (tick.symbol, firing.entry.revision)
             }
+            return fired
         }
         var queued: [RuleFiring] = []
-        for (firing, revision) in fired {
+        for firing in fired {
             let entry = firing.entry
+            let revision = entry.revision
             let next: PriceRule.State = if !firing.remains {
                 .fired
             } else {
@@ -219,10 +251,12 @@ public final class AutomationEngine: Sendable {
             // unless it was deleted, paused or edited since it fired (then the book already holds what the user saved).
             metrics?.commitFailed()
             let rearmed = rules.withLock { state in
-                guard let placement = state.placed[firing.ruleID], placement.revision == firing.revision else {
-                    return false
-                }
-                state.books[placement.symbol, default: RuleBook()].upsert(entry, armed: true)
+                let stillThere = state.firing[firing.ruleID]?.revision == firing.revision
+                    || state.books[firing.symbol]?.entry(of: firing.ruleID)?.revision == firing.revision
+                guard stillThere else { return false }
+                state.firing[firing.ruleID] = nil
+                state.books[firing.symbol, default: RuleBook()].upsert(entry, armed: true)
+                state.located[firing.ruleID] = state.number(of: firing.symbol)
                 return true
             }
             logger.error(rearmed ? "could not record firing; rule re-armed" : "could not record firing", metadata: [
@@ -233,9 +267,9 @@ public final class AutomationEngine: Sendable {
         metrics?.firingCommitted(seconds: clock.now().timeIntervalSince(observedAt))
         metrics?.firingResolved(outcome.kind)
         if firing.nextState == .fired {
-            // A once rule that fired is out of the book for good; keep placements proportional to watched rules.
+            // A once rule that fired is out of the book for good once its firing is settled, whatever the outcome.
             rules.withLock { state in
-                if state.placed[firing.ruleID]?.revision == firing.revision { state.placed[firing.ruleID] = nil }
+                if state.firing[firing.ruleID]?.revision == firing.revision { state.firing[firing.ruleID] = nil }
             }
         }
         switch outcome {

@@ -16,13 +16,14 @@ final class EngineLifecycle: LifecycleHandler, Sendable {
         let engine = services.engine
         let sockets = services.sockets
         let hub = services.hub
+        let clock = services.clock
         let interval = Duration.milliseconds(services.config.priceCoalesceMilliseconds)
         tasks.withLock { tasks in
             tasks.engine = Task { await engine.run() }
             tasks.prices = Task {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: interval)
-                    sockets.broadcastPrices(from: hub)
+                    sockets.broadcastPrices(from: hub, now: clock.now())
                 }
             }
         }

@@ -13,6 +13,8 @@ final class ClientConnection: Sendable {
     private let subscriptions = Mutex<[Symbol: UInt64]>([:])
     /// Writes handed to the socket and not yet flushed to the kernel.
     private let outstanding = Atomic<Int>(0)
+    /// Whether this client takes each round's prices as one `prices` frame (it asked for it when subscribing).
+    private let batched = Atomic<Bool>(false)
     /// Set by the first `close`: once the close frame is queued nothing else may follow it, and a client cut off
     /// for not reading would otherwise get another notice queued (outside the backlog count) for every event.
     private let closing = Atomic<Bool>(false)
@@ -51,6 +53,11 @@ final class ClientConnection: Sendable {
 
     var subscribedSymbols: [Symbol] { subscriptions.withLock { Array($0.keys) } }
 
+    /// From now on, send each round's prices in one `prices` frame.
+    func batchPrices() { batched.store(true, ordering: .relaxed) }
+
+    var wantsBatchedPrices: Bool { batched.load(ordering: .relaxed) }
+
     /// Symbols whose latest sequence differs from the one last sent, marking them sent.
     func takeChanged(_ sequence: (Symbol) -> UInt64) -> [Symbol] {
         subscriptions.withLock { table in
@@ -81,6 +88,29 @@ final class ClientConnection: Sendable {
         promise.futureResult.whenComplete { [self] _ in self.outstanding.subtract(1, ordering: .relaxed) }
         socket.send(text, promise: promise)
         return true
+    }
+
+    /// Queues price frames as `send(_:droppable: true)` would, one by one (those past the price backlog limit are
+    /// dropped), but hands all of them to the socket's event loop in one go: a round of prices to a thousand clients
+    /// is then a thousand tasks on the event loops, not fifty thousand. Returns how many were dropped.
+    func sendPrices(_ texts: [String]) -> Int {
+        if closing.load(ordering: .relaxed) { return texts.count }
+        let backlog = outstanding.load(ordering: .relaxed)
+        let accepted = Array(texts.prefix(max(0, priceLimit - backlog)))
+        guard !accepted.isEmpty else { return texts.count }
+        outstanding.add(accepted.count, ordering: .relaxed)
+        // Frames on one socket complete in order, so the last one's write completing accounts for the whole batch.
+        let promise = socket.eventLoop.makePromise(of: Void.self)
+        promise.futureResult.whenComplete { [self] _ in
+            self.outstanding.subtract(accepted.count, ordering: .relaxed)
+        }
+        let socket = self.socket
+        socket.eventLoop.execute {
+            for (index, text) in accepted.enumerated() {
+                socket.send(text, promise: index == accepted.count - 1 ? promise : nil)
+            }
+        }
+        return texts.count - accepted.count
     }
 
     func close(code: WebSocketErrorCode, reason: String) {

@@ -20,7 +20,12 @@ enum SocketMessageHandler {
                     unknown.append(raw)
                 }
             }
-            if message.type == "subscribe" { connection.subscribe(known) } else { connection.unsubscribe(known) }
+            if message.type == "subscribe" {
+                connection.subscribe(known)
+                if message.batch == true { connection.batchPrices() }
+            } else {
+                connection.unsubscribe(known)
+            }
             if !unknown.isEmpty {
                 reply(connection, SocketMessage.Notice(type: "error",
                                                        reason: "unknown symbols: " + unknown.joined(separator: ", ")))

@@ -4,19 +4,41 @@ import Vapor
 
 /// Server → client WebSocket messages. Every message has a `type`; the rest is snake_case JSON like the REST API.
 enum SocketMessage {
-    /// `{"type": "price", …the quote's fields…}`.
+    /// `{"type": "price", …the quote's fields…, "time_ms": …}`: `time_ms` is the quote's time in milliseconds since
+    /// 1970 (`time` is ISO-8601 to the second, like every time in the API), for clients that track how fresh a
+    /// price is. Without `type`, the same object is an entry of a `prices` batch.
     struct Price: Encodable {
         var quote: QuoteResponse
+        var timeMilliseconds: Int64
+        /// "price" for a message of its own; nil for an entry of a batch.
+        var type: String?
 
-        init(_ quote: Quote) { self.quote = QuoteResponse(quote) }
+        init(_ quote: Quote, type: String? = "price") {
+            self.quote = QuoteResponse(quote)
+            timeMilliseconds = Int64((quote.time.timeIntervalSince1970 * 1_000).rounded())
+            self.type = type
+        }
 
-        private enum CodingKeys: String, CodingKey { case type }
+        private enum CodingKeys: String, CodingKey {
+            case type
+            case timeMilliseconds = "time_ms"
+        }
 
         func encode(to encoder: any Encoder) throws {
             try quote.encode(to: encoder)
             var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode("price", forKey: .type)
+            try container.encodeIfPresent(type, forKey: .type)
+            try container.encode(timeMilliseconds, forKey: .timeMilliseconds)
         }
+    }
+
+    /// `{"type": "prices", "sent_ms": …, "prices": [entries]}`: one round's changed quotes in one frame, for a
+    /// client that subscribed with `"batch": true`; `sent_ms` is when the server built the frame (milliseconds since
+    /// 1970), so a client can tell delivery delay from how old a quote already was. Built from entries encoded once
+    /// per round (`Price` without `type`).
+    static func batch(_ entries: [String], sentMilliseconds: Int64) -> String {
+        #"{"type":"prices","sent_ms":"# + String(sentMilliseconds) + #","prices":["# + entries.joined(separator: ",")
+            + "]}"
     }
 
     struct CartAdded: Encodable {
@@ -74,6 +96,8 @@ struct ClientSocketMessage: Decodable {
     var type: String
     var token: String?
     var symbols: [String]?
+    /// On `subscribe`: receive each round's prices as one `prices` frame instead of one `price` frame per symbol.
+    var batch: Bool?
 
     /// The message in `text`, or nil unless it is strictly valid JSON (`JSONSyntax`, as for request bodies) of this
     /// shape.

@@ -16,6 +16,7 @@ final class Telemetry: EngineObserver, Sendable {
     let openSockets: Gauge
     let rulesWatched: Gauge
     let droppedSocketMessages: Counter
+    let sentPriceMessages: Counter
     /// Each route's request counter and latency histogram, found once and kept: the registry's own lookup builds and
     /// hashes label strings under a lock on every call.
     private let httpMetrics = Mutex<[HTTPMetricKey: (requests: Counter, latency: ValueHistogram)]>([:])
@@ -43,8 +44,11 @@ final class Telemetry: EngineObserver, Sendable {
             buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5])
         openSockets = registry.makeGauge(descriptor: Self.named("websocket", "connections", "Open WebSocket connections"))
         rulesWatched = registry.makeGauge(descriptor: Self.named("rules", "watched", "Rules in the engine's rule books"))
+        sentPriceMessages = registry.makeCounter(descriptor: Self.named(
+            "websocket_price_messages", "total",
+            "Prices queued to clients, in frames of their own or in batches (not counting those dropped)"))
         droppedSocketMessages = registry.makeCounter(descriptor: Self.named(
-            "websocket_dropped_messages", "total", "Price messages not sent to a client that was not keeping up"))
+            "websocket_dropped_messages", "total", "Prices not sent to a client that was not keeping up"))
     }
 
     func tickProcessed(stale: Bool) {

@@ -100,9 +100,20 @@ final class DirectSQLiteConnection: @unchecked Sendable {
         }
     }
 
+    /// Runs one statement and hands each row to `body` as it is stepped, keeping none: for reading many rows.
+    func forEachRow(_ sql: String, _ values: [Value], _ body: (Row) throws -> Void) throws {
+        try execute(sql, values, body)
+    }
+
     /// Runs one statement (prepared once per distinct text) with `?` placeholders bound in order; its rows.
     @discardableResult
     func run(_ sql: String, _ values: [Value]) throws -> [Row] {
+        var rows: [Row] = []
+        try execute(sql, values) { rows.append($0) }
+        return rows
+    }
+
+    private func execute(_ sql: String, _ values: [Value], _ body: (Row) throws -> Void) throws {
         let statement = try prepared(sql)
         defer {
             sqlite_nio_sqlite3_reset(statement)
@@ -120,11 +131,10 @@ final class DirectSQLiteConnection: @unchecked Sendable {
             }
             guard status == SQLITE_OK else { throw failure(status) }
         }
-        var rows: [Row] = []
         var names: [String]?
         while true {
             let status = sqlite_nio_sqlite3_step(statement)
-            if status == SQLITE_DONE { return rows }
+            if status == SQLITE_DONE { return }
             guard status == SQLITE_ROW else { throw failure(status) }
             let count = sqlite_nio_sqlite3_column_count(statement)
             if names == nil {
@@ -142,7 +152,7 @@ final class DirectSQLiteConnection: @unchecked Sendable {
                 default: values.append(.null)
                 }
             }
-            rows.append(Row(names: names ?? [], values: values))
+            try body(Row(names: names ?? [], values: values))
         }
     }
 

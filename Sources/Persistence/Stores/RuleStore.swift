@@ -1,5 +1,7 @@
 import Fluent
 import Foundation
+import SQLKit
+import Synchronization
 import TradingCore
 
 /// Users' price rules. Every read and write that takes an owner is scoped to it: another user's rule is "not found".
@@ -94,12 +96,33 @@ public struct RuleStore: Sendable {
         }
     }
 
-    /// Every rule the engine must watch (states `watching` and `inside`), for loading the rule books at start.
-    public func liveRules() async throws -> [PriceRule] {
-        try await RuleModel.query(on: database)
-            .filter(\.$state ~~ [PriceRule.State.watching.rawValue, PriceRule.State.inside.rawValue])
-            .all()
-            .map { try $0.toCore() }
+    /// Every rule the engine must watch (states `watching` and `inside`), for loading the rule books at start, handed
+    /// to `body` in batches as the rows stream in: a million rules never sit in memory as rows, Fluent models (about
+    /// 3 KB each) or one array. On a SQLite file the rows are stepped on the direct connection (SQLiteNIO queues an
+    /// event-loop task per row of a result, all of them before the first is handled); elsewhere SQLKit streams them.
+    public func liveRules(batchSize: Int = 10_000, _ body: @escaping @Sendable ([PriceRule]) -> Void) async throws {
+        let query = """
+            SELECT id, user_id, symbol, min_paise, max_paise, mode, state, fire_count, created_at, updated_at,
+                   last_fired_at, revision
+            FROM rules WHERE state IN ('watching', 'inside')
+            """
+        let direct: Void? = try await TransactionRunner.withDirectSQLite(database) { connection in
+            var batch: [PriceRule] = []
+            batch.reserveCapacity(batchSize)
+            try connection.forEachRow(query, []) { row in
+                batch.append(try PriceRule(row: DirectSQLiteResultRow(row: row)))
+                if batch.count == batchSize {
+                    body(batch)
+                    batch.removeAll(keepingCapacity: true)
+                }
+            }
+            if !batch.isEmpty { body(batch) }
+        }
+        guard direct == nil else { return }
+        guard let sql = database as? any SQLDatabase else { throw PersistenceError.notSQL }
+        let batches = RuleBatches(size: batchSize, body: body)
+        try await sql.raw(SQLQueryString(query)).run { row in batches.add(row) }
+        try batches.finish()
     }
 
     private func model(_ id: RuleID, owner: UserID) async throws -> RuleModel? {
@@ -107,5 +130,44 @@ public struct RuleStore: Sendable {
             .filter(\.$id == id.rawValue)
             .filter(\.$userID == owner.rawValue)
             .first()
+    }
+}
+
+/// Collects streamed rule rows into batches for `RuleStore.liveRules` (rows arrive one at a time, on an event loop).
+private final class RuleBatches: Sendable {
+    private struct State {
+        var rules: [PriceRule] = []
+        var error: (any Error)?
+    }
+
+    private let size: Int
+    private let body: @Sendable ([PriceRule]) -> Void
+    private let state = Mutex(State())
+
+    init(size: Int, body: @escaping @Sendable ([PriceRule]) -> Void) {
+        self.size = size
+        self.body = body
+    }
+
+    func add(_ row: any SQLRow) {
+        let full: [PriceRule]? = state.withLock { state in
+            guard state.error == nil else { return nil }
+            do {
+                state.rules.append(try PriceRule(row: SQLKitResultRow(row: row)))
+            } catch {
+                state.error = error
+                return nil
+            }
+            guard state.rules.count >= size else { return nil }
+            defer { state.rules.removeAll(keepingCapacity: true) }
+            return state.rules
+        }
+        if let full { body(full) }
+    }
+
+    func finish() throws {
+        let (rest, error) = state.withLock { state in (state.rules, state.error) }
+        if let error { throw error }
+        if !rest.isEmpty { body(rest) }
     }
 }

@@ -51,6 +51,18 @@ public enum TransactionRunner {
         }
     }
 
+    /// Runs `body` on the direct connection of a SQLite file (holding its write gate, as every use of it must), or
+    /// returns nil when the database has none (PostgreSQL, in-memory SQLite). For reads too large for SQLiteNIO,
+    /// which queues an event-loop task per row of a result.
+    static func withDirectSQLite<T: Sendable>(
+        _ database: any Database, _ body: @Sendable (DirectSQLiteConnection) throws -> T
+    ) async throws -> T? {
+        guard let configuration = database.context.configuration as? GatedSQLiteConfiguration,
+              let direct = configuration.direct
+        else { return nil }
+        return try await configuration.gate.withGate { try body(try direct.open()) }
+    }
+
     private static func retryingContention<T: Sendable>(
         on database: any Database, attempts: Int, _ work: @escaping @Sendable (any Database) async throws -> T
     ) async throws -> T {

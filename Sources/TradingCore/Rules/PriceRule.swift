@@ -51,5 +51,7 @@ public struct PriceRule: Hashable, Sendable {
     public var isActive: Bool { state.isLive }
 
     /// The entry the engine's rule book holds for this rule.
-    public var bookEntry: RuleBook.Entry { RuleBook.Entry(id: id, range: range, mode: mode, owner: owner) }
+    public var bookEntry: RuleBook.Entry {
+        RuleBook.Entry(id: id, range: range, mode: mode, owner: owner, revision: revision)
+    }
 }

@@ -32,11 +32,15 @@ public struct RuleBook: Sendable {
         public var mode: RuleMode
         /// The rule's owner, carried so a firing needs no lookup.
         public var owner: UserID
-        public init(id: RuleID, range: PriceRange, mode: RuleMode, owner: UserID) {
+        /// The stored revision of the rule this entry was made from (`PriceRule.revision`), carried so a firing
+        /// needs no lookup either.
+        public var revision: Int64
+        public init(id: RuleID, range: PriceRange, mode: RuleMode, owner: UserID, revision: Int64 = 1) {
             self.id = id
             self.range = range
             self.mode = mode
             self.owner = owner
+            self.revision = revision
         }
     }
 
@@ -140,6 +144,9 @@ public struct RuleBook: Sendable {
     }
 
     public func contains(_ id: RuleID) -> Bool { slot(of: id) != nil }
+
+    /// The entry the book holds for a rule, nil when it holds none.
+    public func entry(of id: RuleID) -> Entry? { slot(of: id).map { entries[Int($0)] } }
 
     /// Adds or replaces a rule. `armed: false` is for a `rearm` rule restored after it fired, which must see the price
     /// outside its range before it can fire again. The rule is evaluated against the next price.
