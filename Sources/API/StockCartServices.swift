@@ -13,13 +13,14 @@ final class StockCartServices: Sendable {
     let broker: any Broker
     let feedName: String
     let sockets: SocketHub
+    let prices: PriceBroadcaster
     let telemetry: Telemetry
     let tokens: TokenService
     let loginLimiter: LoginRateLimiter
     let charges: ChargeSchedule
 
     init(config: AppConfig, clock: any TimeSource, hub: MarketHub, engine: AutomationEngine, broker: any Broker,
-         feedName: String, sockets: SocketHub, telemetry: Telemetry, tokens: TokenService,
+         feedName: String, sockets: SocketHub, prices: PriceBroadcaster, telemetry: Telemetry, tokens: TokenService,
          loginLimiter: LoginRateLimiter, charges: ChargeSchedule) {
         self.config = config
         self.clock = clock
@@ -28,6 +29,7 @@ final class StockCartServices: Sendable {
         self.broker = broker
         self.feedName = feedName
         self.sockets = sockets
+        self.prices = prices
         self.telemetry = telemetry
         self.tokens = tokens
         self.loginLimiter = loginLimiter

@@ -54,15 +54,18 @@ public func configure(_ app: Application, config: AppConfig, overrides: AppOverr
     let charges = ChargeSchedule(brokerage: .flat(config.brokerage))
     let telemetry = Telemetry()
     let sockets = SocketHub(telemetry: telemetry)
+    let prices = PriceBroadcaster(sockets: sockets, hub: hub, clock: clock, eventLoop: app.eventLoopGroup.next(),
+                                  windowMilliseconds: config.priceCoalesceMilliseconds)
     let broker = PaperBroker()
     let engine = AutomationEngine(
         feed: feed, broker: broker,
         firings: DatabaseFiringRecorder(database: app.db),
         executions: DatabaseExecutionRecorder(database: app.db, charges: charges),
         events: sockets, clock: clock, staleAfter: config.staleQuoteSeconds,
-        tickObservers: [HubTickObserver(hub: hub)], metrics: telemetry,
+        tickObservers: [HubTickObserver(hub: hub), prices], metrics: telemetry,
         logger: Logger(label: "stockcart.engine"))
     try await RuleStore(database: app.db).liveRules { engine.load($0) }
+    HeapRelease.afterBulkLoad()
     for order in try await OrderStore(database: app.db, charges: charges).pending() {
         try await broker.submit(order)
     }
@@ -75,7 +78,7 @@ public func configure(_ app: Application, config: AppConfig, overrides: AppOverr
 
     let services = StockCartServices(
         config: config, clock: clock, hub: hub, engine: engine, broker: broker, feedName: feed.name,
-        sockets: sockets, telemetry: telemetry, tokens: tokens,
+        sockets: sockets, prices: prices, telemetry: telemetry, tokens: tokens,
         loginLimiter: LoginRateLimiter(maxFailures: config.loginMaxFailures, window: config.loginWindowSeconds),
         charges: charges)
     app.storage[StockCartServices.Key.self] = services

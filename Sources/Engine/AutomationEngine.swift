@@ -30,43 +30,40 @@ public final class AutomationEngine: Sendable {
     /// the engine's memory beside the books.
     struct Rules {
         var books: [Symbol: RuleBook] = [:]
-        /// The book of each live rule, as an index into `symbols`.
-        var located: [RuleID: UInt32] = [:]
-        var symbols: [Symbol] = []
-        var symbolNumbers: [Symbol: UInt32] = [:]
         /// `once` rules that fired and left their book, until the firing is committed: a failed commit puts the
         /// rule back unless the user changed it meanwhile. As many as firings in flight.
         var firing: [RuleID: (symbol: Symbol, revision: Int64)] = [:]
 
-        mutating func number(of symbol: Symbol) -> UInt32 {
-            if let number = symbolNumbers[symbol] { return number }
-            let number = UInt32(symbols.count)
-            symbols.append(symbol)
-            symbolNumbers[symbol] = number
-            return number
-        }
-
         /// The symbol whose book holds the rule, and its entry.
-        func locate(_ id: RuleID) -> (symbol: Symbol, entry: RuleBook.Entry)? {
-            guard let number = located[id] else { return nil }
-            let symbol = symbols[Int(number)]
-            return books[symbol]?.entry(of: id).map { (symbol, $0) }
+        ///
+        /// Asks each book (one hash probe each): O(symbols), not O(rules). A map from every rule to its book would
+        /// make this one probe but cost about 40 bytes per rule, a fifth of what a million rules take; rule edits
+        /// come at thousands a second at most, and the market has tens to a few thousand symbols.
+        /// `likely` is asked first: a rule is usually edited without changing its symbol.
+        func locate(_ id: RuleID, likely: Symbol? = nil) -> (symbol: Symbol, entry: RuleBook.Entry)? {
+            if let likely, let entry = books[likely]?.entry(of: id) { return (likely, entry) }
+            for (symbol, book) in books where symbol != likely {
+                if let entry = book.entry(of: id) { return (symbol, entry) }
+            }
+            return nil
         }
 
         /// Places `rule` in its symbol's book (armed or not), or takes it out when it is not live, unless the engine
         /// already holds this revision or a newer one. Returns whether the rule was changed.
-        mutating func place(_ rule: PriceRule, armed: Bool) -> Bool {
-            let held = locate(rule.id)
+        ///
+        /// `startUp` is for rules read from the store into a fresh engine, one row per rule: none can be in another
+        /// symbol's book, so only its own is asked (a million rules load without asking every book for each).
+        mutating func place(_ rule: PriceRule, armed: Bool, startUp: Bool = false) -> Bool {
+            let held = startUp ? books[rule.symbol]?.entry(of: rule.id).map { (rule.symbol, $0) }
+                : locate(rule.id, likely: rule.symbol)
             let known = held?.entry.revision ?? firing[rule.id]?.revision
             if let known, known >= rule.revision { return false }
             if let held, held.symbol != rule.symbol { books[held.symbol]?.remove(rule.id) }
             firing[rule.id] = nil
             if rule.state.isLive {
                 books[rule.symbol, default: RuleBook()].upsert(rule.bookEntry, armed: armed)
-                located[rule.id] = number(of: rule.symbol)
             } else {
                 books[rule.symbol]?.remove(rule.id)
-                located[rule.id] = nil
             }
             return true
         }
@@ -75,7 +72,6 @@ public final class AutomationEngine: Sendable {
         mutating func withdraw(_ id: RuleID, revision: Int64) {
             if let held = locate(id), held.entry.revision == revision {
                 books[held.symbol]?.remove(id)
-                located[id] = nil
             }
             if firing[id]?.revision == revision { firing[id] = nil }
         }
@@ -83,9 +79,7 @@ public final class AutomationEngine: Sendable {
         /// Takes the rule out of `symbol`'s book (a deletion).
         mutating func remove(_ id: RuleID, symbol: Symbol) {
             if firing[id]?.symbol == symbol { firing[id] = nil }
-            guard let number = located[id], symbols[Int(number)] == symbol else { return }
             books[symbol]?.remove(id)
-            located[id] = nil
         }
     }
 
@@ -134,11 +128,12 @@ public final class AutomationEngine: Sendable {
 
     // MARK: - rules
 
-    /// Loads stored live rules (at start).
+    /// Loads stored live rules at start, before any other rule reaches the engine (one row per rule, as the store
+    /// holds them).
     public func load(_ rules: [PriceRule]) {
         self.rules.withLock { state in
             for rule in rules where rule.state.isLive {
-                _ = state.place(rule, armed: rule.state == .watching)
+                _ = state.place(rule, armed: rule.state == .watching, startUp: true)
             }
         }
     }
@@ -203,7 +198,6 @@ public final class AutomationEngine: Sendable {
             let fired = state.books[tick.symbol]!.apply(price: tick.price)
             for firing in fired where !firing.remains {
                 // Out of the book: remembered as in flight until its commit.
-                state.located[firing.entry.id] = nil
                 state.firing[firing.entry.id] = (tick.symbol, firing.entry.revision)
             }
             return fired
@@ -256,7 +250,6 @@ public final class AutomationEngine: Sendable {
                 guard stillThere else { return false }
                 state.firing[firing.ruleID] = nil
                 state.books[firing.symbol, default: RuleBook()].upsert(entry, armed: true)
-                state.located[firing.ruleID] = state.number(of: firing.symbol)
                 return true
             }
             logger.error(rearmed ? "could not record firing; rule re-armed" : "could not record firing", metadata: [

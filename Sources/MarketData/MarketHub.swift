@@ -108,6 +108,9 @@ public final class MarketHub: Sendable {
         positions[symbol].map { stocks[$0] }
     }
 
+    /// Where the symbol is in `stocks` (and in `quotes()`), or nil if it is not tracked.
+    public func position(of symbol: Symbol) -> Int? { positions[symbol] }
+
     /// The latest quote, or nil for an untracked symbol.
     public func quote(for symbol: Symbol) -> Quote? {
         guard let position = positions[symbol] else { return nil }

@@ -43,4 +43,24 @@ struct PriceBatchTests {
             await app.stopServer()
         }
     }
+
+    @Test("a change in a quiet market goes out at once; changes right after it wait for the coalescing window")
+    func leadingEdge() async throws {
+        // With a one-minute window a timer would hold the first price for up to a minute; a round that starts on the
+        // change sends it within milliseconds (5 s leaves room for a slow CI machine).
+        try await withTestApp(configure: { $0.priceCoalesceMilliseconds = 60_000 }) { app in
+            let port = try await app.startServer()
+            let (token, _) = try await app.register()
+            let socket = try await SocketClient.connect(port: port, query: "?token=\(token)", on: app.app.eventLoopGroup)
+            try socket.send(["type": "subscribe", "symbols": ["INFY"], "batch": true])
+            #expect(await eventually { !socket.messages("subscribed").isEmpty })
+            app.feed.push("INFY", 1512.35)
+            #expect(await eventually(timeout: .seconds(5)) { socket.texts.contains { $0.contains("1512.35") } })
+            app.feed.push("INFY", 1512.40)
+            try await Task.sleep(for: .seconds(1))
+            #expect(!socket.texts.contains { $0.contains("1512.4") }, "a second round inside the window")
+            await socket.close()
+            await app.stopServer()
+        }
+    }
 }

@@ -27,7 +27,7 @@ public struct AppConfig: Sendable {
     public var bcryptCost = 12
     public var loginMaxFailures = 5
     public var loginWindowSeconds: Double = 60
-    public var priceCoalesceMilliseconds = 250
+    public var priceCoalesceMilliseconds = 25
     public var tokenLifetimeSeconds: Double = 7 * 24 * 3600
     /// WebSocket ping interval, announced to clients in `welcome`. Not read from the environment: only tests
     /// shorten it, so that a heartbeat test does not take a minute.
@@ -113,7 +113,7 @@ public struct AppConfig: Sendable {
         if let cost = try integer("BCRYPT_COST", in: 4...31) { config.bcryptCost = cost }
         if let failures = try integer("LOGIN_MAX_FAILURES", in: 1...1_000) { config.loginMaxFailures = failures }
         if let window = try seconds("LOGIN_WINDOW_SECONDS") { config.loginWindowSeconds = window }
-        if let ms = try integer("PRICE_COALESCE_MS", in: 50...10_000) { config.priceCoalesceMilliseconds = ms }
+        if let ms = try integer("PRICE_COALESCE_MS", in: 10...10_000) { config.priceCoalesceMilliseconds = ms }
         return config
     }
 }

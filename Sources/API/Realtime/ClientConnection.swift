@@ -1,4 +1,5 @@
 import Foundation
+import MarketData
 import NIOWebSocket
 import Synchronization
 import TradingCore
@@ -9,8 +10,10 @@ final class ClientConnection: Sendable {
     let id = UUID()
     let user: UserID
     let socket: WebSocket
-    /// Subscribed symbols and the quote sequence last sent for each (0 = nothing sent yet).
-    private let subscriptions = Mutex<[Symbol: UInt64]>([:])
+    /// The quote sequence last sent for each market position (an index into `MarketHub.stocks`): 0 when subscribed
+    /// and nothing sent yet, `notSubscribed` when not subscribed.
+    private let subscriptions = Mutex<[UInt64]>([])
+    private static let notSubscribed = UInt64.max
     /// Writes handed to the socket and not yet flushed to the kernel.
     private let outstanding = Atomic<Int>(0)
     /// Whether this client takes each round's prices as one `prices` frame (it asked for it when subscribing).
@@ -39,34 +42,46 @@ final class ClientConnection: Sendable {
     /// Frames queued on the socket whose write has not completed yet.
     var backlog: Int { outstanding.load(ordering: .relaxed) }
 
-    func subscribe(_ symbols: [Symbol]) {
+    /// Adds market positions (indexes into `MarketHub.stocks`) to the subscription.
+    func subscribe(_ positions: [Int]) {
         subscriptions.withLock { table in
-            for symbol in symbols where table[symbol] == nil { table[symbol] = 0 }
+            for position in positions where position >= 0 {
+                if position >= table.count {
+                    table.append(contentsOf: repeatElement(Self.notSubscribed, count: position + 1 - table.count))
+                }
+                if table[position] == Self.notSubscribed { table[position] = 0 }
+            }
         }
     }
 
-    func unsubscribe(_ symbols: [Symbol]) {
+    func unsubscribe(_ positions: [Int]) {
         subscriptions.withLock { table in
-            for symbol in symbols { table[symbol] = nil }
+            for position in positions where table.indices.contains(position) { table[position] = Self.notSubscribed }
         }
     }
 
-    var subscribedSymbols: [Symbol] { subscriptions.withLock { Array($0.keys) } }
+    /// The subscribed market positions, in market order.
+    var subscribedPositions: [Int] {
+        subscriptions.withLock { table in table.indices.filter { table[$0] != Self.notSubscribed } }
+    }
 
     /// From now on, send each round's prices in one `prices` frame.
     func batchPrices() { batched.store(true, ordering: .relaxed) }
 
     var wantsBatchedPrices: Bool { batched.load(ordering: .relaxed) }
 
-    /// Symbols whose latest sequence differs from the one last sent, marking them sent.
-    func takeChanged(_ sequence: (Symbol) -> UInt64) -> [Symbol] {
+    /// Positions of subscribed quotes whose sequence differs from the one last sent, in market order, marking them
+    /// sent. `quotes` is the hub's list (`MarketHub.sequencedQuotes()`): a plain walk over two arrays, no hashing,
+    /// because a round does this for every client.
+    func takeChanged(_ quotes: [SequencedQuote]) -> [Int] {
         subscriptions.withLock { table in
-            var changed: [Symbol] = []
-            for (symbol, sent) in table {
-                let latest = sequence(symbol)
-                if latest != sent {
-                    table[symbol] = latest
-                    changed.append(symbol)
+            var changed: [Int] = []
+            for position in 0..<min(table.count, quotes.count) {
+                let sent = table[position]
+                let latest = quotes[position].sequence
+                if sent != Self.notSubscribed && sent != latest {
+                    table[position] = latest
+                    changed.append(position)
                 }
             }
             return changed
@@ -90,27 +105,28 @@ final class ClientConnection: Sendable {
         return true
     }
 
-    /// Queues price frames as `send(_:droppable: true)` would, one by one (those past the price backlog limit are
-    /// dropped), but hands all of them to the socket's event loop in one go: a round of prices to a thousand clients
-    /// is then a thousand tasks on the event loops, not fifty thousand. Returns how many were dropped.
-    func sendPrices(_ texts: [String]) -> Int {
-        if closing.load(ordering: .relaxed) { return texts.count }
-        let backlog = outstanding.load(ordering: .relaxed)
-        let accepted = Array(texts.prefix(max(0, priceLimit - backlog)))
-        guard !accepted.isEmpty else { return texts.count }
-        outstanding.add(accepted.count, ordering: .relaxed)
-        // Frames on one socket complete in order, so the last one's write completing accounts for the whole batch.
+    /// Takes up to `count` price frames into this client's backlog, as many as the price backlog limit leaves room
+    /// for, and returns how many it took; the rest are dropped (a newer price follows anyway). The frames taken must
+    /// then be written with `writePrices` on the socket's event loop.
+    func admitPrices(_ count: Int) -> Int {
+        if closing.load(ordering: .relaxed) { return 0 }
+        let accepted = min(count, max(0, priceLimit - outstanding.load(ordering: .relaxed)))
+        if accepted > 0 { outstanding.add(accepted, ordering: .relaxed) }
+        return accepted
+    }
+
+    /// Writes price frames admitted by `admitPrices`. On the socket's event loop: a round of prices to a thousand
+    /// clients is then one task per event loop, not one per client or per frame.
+    func writePrices(_ frames: ArraySlice<ByteBuffer>) {
+        guard let last = frames.indices.last else { return }
+        socket.eventLoop.preconditionInEventLoop()
+        // Frames on one socket complete in order, so the last one's write completing accounts for all of them.
         let promise = socket.eventLoop.makePromise(of: Void.self)
-        promise.futureResult.whenComplete { [self] _ in
-            self.outstanding.subtract(accepted.count, ordering: .relaxed)
+        let count = frames.count
+        promise.futureResult.whenComplete { [self] _ in self.outstanding.subtract(count, ordering: .relaxed) }
+        for index in frames.indices {
+            socket.send(frames[index], opcode: .text, promise: index == last ? promise : nil)
         }
-        let socket = self.socket
-        socket.eventLoop.execute {
-            for (index, text) in accepted.enumerated() {
-                socket.send(text, promise: index == accepted.count - 1 ? promise : nil)
-            }
-        }
-        return texts.count - accepted.count
     }
 
     func close(code: WebSocketErrorCode, reason: String) {

@@ -64,45 +64,42 @@ final class SocketHub: EngineEventSink, Sendable {
     // MARK: - prices
 
     /// Sends each subscriber the quotes that changed since it was last sent them; one message per symbol per round,
-    /// so a client gets at most one price per symbol per coalescing interval however fast the ticks come. A client
-    /// that subscribed with `"batch": true` gets the round's prices in one `prices` frame.
+    /// so a client gets at most one price per symbol per round however fast the ticks come. A client that subscribed
+    /// with `"batch": true` gets the round's prices in one `prices` frame.
     ///
-    /// The market is read once per round (one lock, not one per client and symbol), each changed quote is encoded
-    /// once (as a message and as a batch entry, as needed), and each client's frames go to its event loop in one
-    /// task. Counts are of prices, whether they went in frames of their own or in batches.
-    func broadcastPrices(from hub: MarketHub, now: Date) {
-        let sentMilliseconds = Int64((now.timeIntervalSince1970 * 1_000).rounded())
-        let latest = Dictionary(hub.sequencedQuotes().map { ($0.quote.symbol, $0) },
-                                uniquingKeysWith: { first, _ in first })
-        var messages: [Symbol: String] = [:]
-        var entries: [Symbol: String] = [:]
-        var sent = 0, dropped = 0
+    /// The market is read once per round (one lock, not one per client and symbol), each frame is encoded once
+    /// (`PriceFrames`), and the writes go to each event loop in one task. Counts are of prices, whether they went in
+    /// frames of their own or in batches. Returns how many frames it queued.
+    @discardableResult
+    func broadcastPrices(from hub: MarketHub, now: Date) -> Int {
+        let quotes = hub.sequencedQuotes()
+        var frames = PriceFrames(quotes: quotes, sentMilliseconds: Int64((now.timeIntervalSince1970 * 1_000).rounded()))
+        var writes: [ObjectIdentifier: (loop: any EventLoop, batch: [(ClientConnection, ArraySlice<ByteBuffer>)])] = [:]
+        var sent = 0, dropped = 0, queued = 0
         for connection in all {
-            let changed = connection.takeChanged { latest[$0]?.sequence ?? 0 }.filter { latest[$0] != nil }
+            let changed = connection.takeChanged(quotes)
             guard !changed.isEmpty else { continue }
-            if connection.wantsBatchedPrices {
-                let parts = changed.map { symbol in
-                    if let entry = entries[symbol] { return entry }
-                    let entry = SocketMessage.text(SocketMessage.Price(latest[symbol]!.quote, type: nil))
-                    entries[symbol] = entry
-                    return entry
-                }
-                let refused = connection.sendPrices([SocketMessage.batch(parts, sentMilliseconds: sentMilliseconds)]) > 0
-                dropped += refused ? changed.count : 0
-                sent += refused ? 0 : changed.count
+            let batched = connection.wantsBatchedPrices
+            let round = batched ? [frames.batch(changed)] : changed.map { frames.single($0) }
+            let accepted = connection.admitPrices(round.count)
+            if batched {
+                if accepted == 1 { sent += changed.count } else { dropped += changed.count }
             } else {
-                let texts = changed.map { symbol in
-                    if let message = messages[symbol] { return message }
-                    let message = SocketMessage.text(SocketMessage.Price(latest[symbol]!.quote))
-                    messages[symbol] = message
-                    return message
-                }
-                let refused = connection.sendPrices(texts)
-                dropped += refused
-                sent += texts.count - refused
+                sent += accepted
+                dropped += round.count - accepted
+            }
+            guard accepted > 0 else { continue }
+            queued += accepted
+            let loop = connection.socket.eventLoop
+            writes[ObjectIdentifier(loop), default: (loop, [])].batch.append((connection, round.prefix(accepted)))
+        }
+        for (loop, batch) in writes.values {
+            loop.execute {
+                for (connection, frames) in batch { connection.writePrices(frames) }
             }
         }
         if sent > 0 { telemetry.sentPriceMessages.increment(by: Int64(sent)) }
         if dropped > 0 { telemetry.droppedSocketMessages.increment(by: Int64(dropped)) }
+        return queued
     }
 }

@@ -78,7 +78,7 @@ final class SocketSession: Sendable {
             }
         }
         switch next {
-        case .handle(let connection): SocketMessageHandler.handle(text, from: connection, market: services.hub)
+        case .handle(let connection): SocketMessageHandler.handle(text, from: connection, market: services.hub, prices: services.prices)
         case .authenticate(let token): authenticate(token: token)
         case .refuse: refuse("authentication required: the first message must be {\"type\":\"auth\",\"token\":\"…\"}")
         case .ignore: break
@@ -107,7 +107,7 @@ final class SocketSession: Sendable {
         let welcome = SocketMessage.Welcome(userId: user.description,
                                             heartbeatSeconds: services.config.socketHeartbeatSeconds)
         connection.send(SocketMessage.text(welcome), droppable: false)
-        for text in pending { SocketMessageHandler.handle(text, from: connection, market: services.hub) }
+        for text in pending { SocketMessageHandler.handle(text, from: connection, market: services.hub, prices: services.prices) }
         if socket.isClosed { closed() }
     }
 

@@ -113,6 +113,9 @@ public struct RuleBook: Sendable {
     /// Number of stale mappings in `index`.
     private var stale = 0
 
+    /// Placing at least this many pending rules at once packs the ladders afterwards.
+    static let bulkPlacement = 1_024
+
     public init() {}
 
     /// Number of rules in the book (pending, armed and inside).
@@ -282,6 +285,7 @@ public struct RuleBook: Sendable {
         var placing: [Int32] = []
         swap(&placing, &pending)
         hasPending = false
+        var placed = 0
         for slot in placing {
             let phase = phases[Int(slot)]
             guard phase.isPending else { continue }
@@ -299,7 +303,12 @@ public struct RuleBook: Sendable {
             // The cursors stand for this price (a move leaves them there), so the insertions keep them.
             byMin.insert(key: range.min.paise, slot: slot, cursorAt: price.paise, strictlyAbove: true)
             byMax.insert(key: range.max.paise, slot: slot, cursorAt: price.paise, strictlyAbove: false)
+            placed += 1
         }
+        // A bulk placement (the rules loaded at start-up meeting their first price) inserts in whatever order the
+        // rules came, and keys that come in order (or many equal ones) leave every block half full. Packing the
+        // ladders once then costs no more than the insertions did, and takes a quarter of their memory back.
+        if placed >= Self.bulkPlacement, placed * 2 >= byMin.count { compact() }
         // Nothing adds rules during `apply`, so `pending` is still empty: give it back its storage.
         placing.removeAll(keepingCapacity: true)
         pending = placing
@@ -332,6 +341,11 @@ public struct RuleBook: Sendable {
     /// Rebuilds the ladders without retired slots once those outnumber the live rules (amortised O(1) per removal).
     private mutating func compactIfNeeded() {
         guard retiredSlots.count > 32, retiredSlots.count > live else { return }
+        compact()
+    }
+
+    /// Rebuilds the ladders packed, without retired slots.
+    private mutating func compact() {
         // The filter reads the phases while a ladder (part of `self`) is being rebuilt, so it must not capture
         // `self`: a local copy of the array (copy-on-write, nothing is copied) avoids the overlapping access.
         let phases = self.phases
