@@ -135,7 +135,7 @@ struct OrderStoreTests {
                 _ = try await store.checkout(owner: owner, idempotencyKey: "k", fingerprint: "other", lines: lines,
                                              price: { _ in Money(paise: 1_500_00) }, now: Fixtures.start)
             }
-            #expect(try await store.list(owner: owner).count == 1)
+            #expect(try await store.list(owner: owner).items.count == 1)
         }
     }
 }

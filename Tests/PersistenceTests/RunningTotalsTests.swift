@@ -101,7 +101,7 @@ struct RunningTotalsTests {
                                      fireCount: 0, createdAt: time, updatedAt: time, lastFiredAt: nil)
                 _ = try await RuleStore(database: db).create(rule, limit: 8)
             default: // a rule deleted
-                if let rule = try await RuleStore(database: db).list(owner: owner).randomElement(using: &random) {
+                if let rule = try await RuleStore(database: db).list(owner: owner, limit: 1_000).items.randomElement(using: &random) {
                     _ = try await RuleStore(database: db).delete(rule.id, owner: owner)
                 }
             }

@@ -20,11 +20,20 @@ struct CartController {
         cart.post("checkout", use: checkout)
     }
 
-    /// `GET /api/cart`.
-    @Sendable func list(_ req: Request) async throws -> CartResponse {
-        let items = try await CartStore(database: req.db).list(owner: try req.user.id)
-        return CartResponse(items: items.map { CartItemResponse($0, ltp: services.hub.quote(for: $0.symbol)?.lastPrice) },
-                            count: items.count)
+    /// `GET /api/cart?limit=&after=`: oldest first, a page at a time (500 by default, at most 1,000); `count` is
+    /// every line in the cart.
+    @Sendable func list(_ req: Request) async throws -> Response {
+        let page = try PageRequest(try req.queryParameters(), defaultLimit: 500, maxLimit: 1_000)
+        let store = CartStore(database: req.db)
+        let owner = try req.user.id
+        let lines = try await store.list(owner: owner, after: page.after, limit: page.limit)
+        // A first page that is the whole cart already says how many lines it holds.
+        let count = page.after == nil && lines.nextAfter == nil ? lines.items.count : try await store.count(owner: owner)
+        return try await CartResponse(
+            items: lines.items.map { CartItemResponse($0, ltp: services.hub.quote(for: $0.symbol)?.lastPrice) },
+            count: count, nextAfter: lines.nextAfter)
+            .encodeResponse(for: req)
+            .linkingNextPage(page.nextLink("/api/cart", nextAfter: lines.nextAfter))
     }
 
     /// `POST /api/cart`: adds a stock by hand at the current price. 201.

@@ -15,18 +15,23 @@ struct OrderController {
         orders.post(":id", "cancel", use: cancel)
     }
 
-    /// `GET /api/orders?status=`: newest first.
-    @Sendable func list(_ req: Request) async throws -> OrdersResponse {
+    /// `GET /api/orders?status=&limit=&after=`: newest first, a page at a time (200 by default, at most 1,000).
+    @Sendable func list(_ req: Request) async throws -> Response {
+        let query = try req.queryParameters()
+        let page = try PageRequest(query, defaultLimit: 200, maxLimit: 1_000)
         var status: OrderStatus?
-        if let raw = try req.queryParameters().string("status") {
+        if let raw = try query.string("status") {
             guard let parsed = OrderStatus(rawValue: raw.uppercased()) else {
                 throw APIError(.badRequest, "status must be PENDING, EXECUTED, FAILED or CANCELLED", field: "status")
             }
             status = parsed
         }
         let orders = try await OrderStore(database: req.db, charges: services.charges)
-            .list(owner: try req.user.id, status: status)
-        return OrdersResponse(orders: orders.map(OrderResponse.init))
+            .list(owner: try req.user.id, status: status, after: page.after.map(OrderID.init), limit: page.limit)
+        return try await OrdersResponse(orders: orders.items.map(OrderResponse.init), nextAfter: orders.nextAfter)
+            .encodeResponse(for: req)
+            .linkingNextPage(page.nextLink("/api/orders", keeping: status.map { [("status", $0.rawValue)] } ?? [],
+                                           nextAfter: orders.nextAfter))
     }
 
     /// `POST /api/orders` (optional `Idempotency-Key`): 201, or 200 with the earlier order for a repeated key.

@@ -17,9 +17,14 @@ struct RuleController {
         rules.delete(":id", use: delete)
     }
 
-    /// `GET /api/rules`: the user's rules, oldest first.
-    @Sendable func list(_ req: Request) async throws -> [RuleResponse] {
-        try await RuleStore(database: req.db).list(owner: try req.user.id).map(RuleResponse.init)
+    /// `GET /api/rules?limit=&after=`: the user's rules, oldest first, a page at a time (1,000 by default, at most
+    /// 1,000). The answer stays a bare array, as before paging; the next page is named by the `Link` header.
+    @Sendable func list(_ req: Request) async throws -> Response {
+        let page = try PageRequest(try req.queryParameters(), defaultLimit: 1_000, maxLimit: 1_000)
+        let rules = try await RuleStore(database: req.db)
+            .list(owner: try req.user.id, after: page.after.map(RuleID.init), limit: page.limit)
+        return try await rules.items.map(RuleResponse.init).encodeResponse(for: req)
+            .linkingNextPage(page.nextLink("/api/rules", nextAfter: rules.nextAfter))
     }
 
     /// `POST /api/rules`: 201 with the rule.

@@ -49,10 +49,24 @@ struct CartItemResponse: Content {
     }
 }
 
-/// `GET /api/cart` response.
+/// `GET /api/cart` response: one page of lines, how many lines the cart holds in all, and the `after` of the next
+/// page (null on the last page).
 struct CartResponse: Content {
     var items: [CartItemResponse]
     var count: Int
+    var nextAfter: UUID?
+
+    private enum CodingKeys: String, CodingKey {
+        case items, count
+        case nextAfter = "next_after"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(items, forKey: .items)
+        try container.encode(count, forKey: .count)
+        try container.encode(nextAfter, forKey: .nextAfter) // null on the last page, never left out
+    }
 }
 
 /// `POST /api/cart/checkout` body.

@@ -93,7 +93,19 @@ struct OrderResponse: Content {
     }
 }
 
-/// `GET /api/orders` response.
+/// `GET /api/orders` response: one page, and the `after` of the next (null on the last page).
 struct OrdersResponse: Content {
     var orders: [OrderResponse]
+    var nextAfter: UUID?
+
+    private enum CodingKeys: String, CodingKey {
+        case orders
+        case nextAfter = "next_after"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(orders, forKey: .orders)
+        try container.encode(nextAfter, forKey: .nextAfter) // null on the last page, never left out
+    }
 }

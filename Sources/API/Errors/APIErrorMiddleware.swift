@@ -41,6 +41,8 @@ struct APIErrorMiddleware: AsyncMiddleware {
             case .itemNotInCart(let index):
                 return APIError(.unprocessableEntity, error.description, field: "items[\(index)].cart_item_id")
             }
+        case let error as UnknownPageCursor:
+            return APIError(.badRequest, error.description, field: "after")
         case let error as OrderTransitionError:
             return APIError(.conflict, error.description, field: "status")
         case PersistenceError.duplicate(let what):
