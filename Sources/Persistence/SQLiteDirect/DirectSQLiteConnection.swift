@@ -61,10 +61,12 @@ final class DirectSQLiteConnection: @unchecked Sendable {
 
     private let handle: OpaquePointer
     private var statements: [String: OpaquePointer] = [:]
+    /// Checkpoints the log off the write path (`WALCheckpointer`); nil for a database without one.
+    let checkpointer: WALCheckpointer?
 
     /// Opens `path` with the settings the Fluent connections use (WAL, synchronous=NORMAL, foreign keys, a busy
     /// timeout for writers outside this process).
-    init(path: String) throws {
+    init(path: String, checkpointInBackground: Bool = true) throws {
         var opened: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_EXRESCODE
         let status = sqlite_nio_sqlite3_open_v2(path, &opened, flags, nil)
@@ -74,9 +76,23 @@ final class DirectSQLiteConnection: @unchecked Sendable {
             throw Failure(code: status, message: message)
         }
         handle = opened
+        do {
+            checkpointer = checkpointInBackground ? try WALCheckpointer(path: path) : nil
+        } catch {
+            sqlite_nio_sqlite3_close_v2(opened)
+            throw error
+        }
         for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON",
                        "PRAGMA busy_timeout=5000"] {
             _ = try run(pragma, [])
+        }
+        if let checkpointer {
+            // Replaces SQLite's automatic checkpoint (itself a WAL hook) on this connection: after each commit the
+            // hook hands the log's length to the checkpointer instead of checkpointing inside the commit.
+            sqlite_nio_sqlite3_wal_hook(opened, { context, _, _, pages in
+                Unmanaged<WALCheckpointer>.fromOpaque(context!).takeUnretainedValue().logGrew(to: pages)
+                return SQLITE_OK
+            }, Unmanaged.passUnretained(checkpointer).toOpaque())
         }
     }
 

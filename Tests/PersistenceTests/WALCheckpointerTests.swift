@@ -1,0 +1,47 @@
+import Foundation
+@testable import Persistence
+import Testing
+
+/// The direct SQLite connection leaves checkpoints to a thread of their own: commits never copy the log back into the
+/// database, and the log is still copied back once it passes the threshold.
+@Suite("WAL checkpoints run off the write path")
+struct WALCheckpointerTests {
+    @Test("a long run of commits is checkpointed in the background, and every row is there")
+    func checkpointsInBackground() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wal-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("test.sqlite").path
+        let connection = try DirectSQLiteConnection(path: path)
+        let checkpointer = try #require(connection.checkpointer)
+        _ = try connection.run("CREATE TABLE t (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)", [])
+        let payload = String(repeating: "x", count: 2_000)
+        // Each commit appends at least one page to the log: 6,000 of them pass the 4,000-page threshold.
+        for row in 0..<6_000 {
+            try await connection.transaction {
+                _ = try connection.run("INSERT INTO t (id, payload) VALUES (?, ?)", [.integer(Int64(row)), .text(payload)])
+            }
+        }
+        checkpointer.waitForIdle()
+        #expect(checkpointer.completed >= 1)
+        let count = try connection.run("SELECT COUNT(*) AS n FROM t", []).first?.value("n")
+        guard case .integer(let rows) = count else { Issue.record("no count: \(String(describing: count))"); return }
+        #expect(rows == 6_000)
+        let check = try connection.run("PRAGMA integrity_check", []).first?.values.first
+        guard case .text(let verdict) = check else { Issue.record("no integrity verdict"); return }
+        #expect(verdict == "ok")
+    }
+
+    @Test("without a checkpointer of its own the connection keeps SQLite's automatic checkpoints")
+    func withoutCheckpointer() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wal-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let connection = try DirectSQLiteConnection(path: directory.appendingPathComponent("t.sqlite").path,
+                                                    checkpointInBackground: false)
+        #expect(connection.checkpointer == nil)
+        let setting = try connection.run("PRAGMA wal_autocheckpoint", []).first?.values.first
+        guard case .integer(let pages) = setting else { Issue.record("no setting"); return }
+        #expect(pages == 1_000)
+    }
+}
