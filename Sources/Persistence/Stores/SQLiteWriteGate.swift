@@ -80,12 +80,18 @@ public final class SQLiteWriteGate: Sendable {
 /// carry it as their `context.configuration`.
 struct GatedSQLiteConfiguration: DatabaseConfiguration {
     var base: any DatabaseConfiguration
-    let gate = SQLiteWriteGate()
+    let gate: SQLiteWriteGate
     let direct: DirectSQLiteHolder?
+    /// Commits the direct connection's write transactions in groups (`GroupCommitter`).
+    let committer: GroupCommitter?
 
     init(base: any DatabaseConfiguration, path: String?) {
         self.base = base
-        direct = path.map(DirectSQLiteHolder.init)
+        let gate = SQLiteWriteGate()
+        self.gate = gate
+        let direct = path.map(DirectSQLiteHolder.init)
+        self.direct = direct
+        committer = direct.map { GroupCommitter(gate: gate, holder: $0) }
     }
 
     var middleware: [any AnyModelMiddleware] {

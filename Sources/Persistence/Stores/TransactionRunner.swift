@@ -20,35 +20,25 @@ public enum TransactionRunner {
     }
 
     /// Runs `work` as one write transaction on a `WriteSession`: on a SQLite file, on its direct connection under the
-    /// write gate; otherwise through SQLKit. The hot write paths use this; it retries contention like `run`.
+    /// write gate, grouped with the writes queued beside it; otherwise through SQLKit. The hot write paths use this;
+    /// it retries contention like `run`. `work` may run on another caller's task (the group's leader): it must not
+    /// depend on task-local values, and its statements never suspend.
     static func write<T: Sendable>(
         on database: any Database,
         attempts: Int = 8,
         _ work: @escaping @Sendable (any WriteSession) async throws -> T
     ) async throws -> T {
         guard let configuration = database.context.configuration as? GatedSQLiteConfiguration,
-              let direct = configuration.direct
+              let committer = configuration.committer
         else {
             return try await run(on: database, attempts: attempts) { tx in
                 guard let sql = tx as? any SQLDatabase else { throw PersistenceError.notSQL }
                 return try await work(SQLKitWriteSession(database: sql))
             }
         }
-        return try await configuration.gate.withGate {
-            let connection = try direct.open()
-            var attempt = 0
-            while true {
-                attempt += 1
-                do {
-                    return try await connection.transaction {
-                        try await work(DirectSQLiteWriteSession(connection: connection))
-                    }
-                } catch let failure as DirectSQLiteConnection.Failure where failure.isBusy && attempt < attempts {
-                    // Another process holds the write lock beyond the busy timeout: back off and try again.
-                    try await Task.sleep(for: .milliseconds(5 * attempt * attempt))
-                }
-            }
-        }
+        // Queued with the other writes waiting for the gate and committed in one transaction with them, each in a
+        // savepoint of its own (`GroupCommitter`).
+        return try await committer.write(attempts: attempts, work)
     }
 
     /// Runs `body` on the direct connection of a SQLite file (holding its write gate, as every use of it must), or
