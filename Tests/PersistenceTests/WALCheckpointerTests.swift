@@ -44,4 +44,30 @@ struct WALCheckpointerTests {
         guard case .integer(let pages) = setting else { Issue.record("no setting"); return }
         #expect(pages == 1_000)
     }
+
+    @Test("under an endless stream of commits the log still starts again: it never grows past the restart length")
+    func logRestarts() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wal-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("stream.sqlite").path
+        let connection = try DirectSQLiteConnection(path: path)
+        let checkpointer = try #require(connection.checkpointer)
+        _ = try connection.run("CREATE TABLE t (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)", [])
+        // About one log frame per commit, three times the restart length: without a checkpoint that completes, the
+        // log would hold them all (about 150 MB).
+        let commits = Int(WALCheckpointer.restartPages) * 3
+        for row in 0..<commits {
+            try await connection.transaction {
+                _ = try connection.run("INSERT INTO t (id, payload) VALUES (?, ?)", [.integer(Int64(row)), .text("p")])
+            }
+        }
+        checkpointer.waitForIdle()
+        #expect(checkpointer.completedByWriter >= 1)
+        let attributes = try FileManager.default.attributesOfItem(atPath: path + "-wal")
+        let bytes = (attributes[.size] as? NSNumber)?.intValue ?? .max
+        let frame = 4_096 + 24
+        #expect(bytes <= Int(WALCheckpointer.restartPages) * frame * 3 / 2, "the log is \(bytes / 1_048_576) MB")
+    }
 }
+

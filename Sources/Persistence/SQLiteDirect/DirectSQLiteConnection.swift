@@ -89,8 +89,8 @@ final class DirectSQLiteConnection: @unchecked Sendable {
         if let checkpointer {
             // Replaces SQLite's automatic checkpoint (itself a WAL hook) on this connection: after each commit the
             // hook hands the log's length to the checkpointer instead of checkpointing inside the commit.
-            sqlite_nio_sqlite3_wal_hook(opened, { context, _, _, pages in
-                Unmanaged<WALCheckpointer>.fromOpaque(context!).takeUnretainedValue().logGrew(to: pages)
+            sqlite_nio_sqlite3_wal_hook(opened, { context, writer, _, pages in
+                Unmanaged<WALCheckpointer>.fromOpaque(context!).takeUnretainedValue().logGrew(to: pages, writer: writer)
                 return SQLITE_OK
             }, Unmanaged.passUnretained(checkpointer).toOpaque())
         }

@@ -11,12 +11,21 @@ import VaporCSQLite
 /// connection turns that off and tells this checkpointer how long the log is after each commit; past the threshold
 /// it runs a `PASSIVE` checkpoint on its own connection, which copies what no reader still needs and never blocks
 /// writers or readers. Commits that arrive while one runs are covered by the next.
+///
+/// The log only starts again from its beginning when a checkpoint has copied all of it; under a steady stream of
+/// writes a checkpoint running beside them never quite catches up, and the log would grow without end (and every
+/// read with it, since SQLite looks pages up in the log's index). So once the log passes `restartPages`, the commit
+/// that sees it finishes the checkpoint itself, on the writing connection while its caller still holds the write
+/// gate (so nothing is appended meanwhile): the background has already copied nearly everything, so this copies the
+/// last frames and syncs, and the next write starts the log afresh.
 final class WALCheckpointer: @unchecked Sendable {
     // @unchecked: `handle` is used only on `queue`.
     /// How many pages the log must have grown past what was last checkpointed before the next checkpoint starts.
     /// SQLite's default is 1,000; each checkpoint syncs the file, and a busy table rewrites the same few pages in
     /// every commit, so a longer log (about 16 MB) copies the same pages once instead of four times.
     static let thresholdPages: Int32 = 4_000
+    /// The log length (pages, about 48 MB) at which the writer completes a checkpoint itself.
+    static let restartPages: Int32 = 12_000
 
     private let queue = DispatchQueue(label: "stockcart.sqlite.checkpoint")
     private let handle: OpaquePointer
@@ -24,6 +33,7 @@ final class WALCheckpointer: @unchecked Sendable {
     /// The log frames the last checkpoint copied; the log restarts from its start once they all are.
     private let checkpointedFrames = Atomic<Int32>(0)
     private let completedCount = Atomic<Int>(0)
+    private let writerCompleted = Atomic<Int>(0)
 
     init(path: String) throws {
         var opened: OpaquePointer?
@@ -44,12 +54,24 @@ final class WALCheckpointer: @unchecked Sendable {
         sqlite_nio_sqlite3_close_v2(handle)
     }
 
-    /// Checkpoints run to completion so far (tests and diagnostics).
+    /// Checkpoints run to completion so far (tests and diagnostics), and how many of them the writer ran.
     var completed: Int { completedCount.load(ordering: .relaxed) }
+    var completedByWriter: Int { writerCompleted.load(ordering: .relaxed) }
 
-    /// Called after a commit with the log's length in pages; starts a checkpoint once the log has grown by the
-    /// threshold since the last one, unless one is running.
-    func logGrew(to pages: Int32) {
+    /// Called after a commit, on the committing connection `writer`, with the log's length in pages; starts a
+    /// checkpoint once the log has grown by the threshold since the last one, unless one is running, and past
+    /// `restartPages` completes one on `writer` so the log can start again.
+    func logGrew(to pages: Int32, writer: OpaquePointer?) {
+        if pages >= Self.restartPages, let writer {
+            var logged: Int32 = 0, copied: Int32 = 0
+            // SQLITE_BUSY when the background checkpoint is running: the next commit tries again.
+            if sqlite_nio_sqlite3_wal_checkpoint_v2(writer, nil, SQLITE_CHECKPOINT_PASSIVE, &logged, &copied) == SQLITE_OK {
+                checkpointedFrames.store(max(copied, 0), ordering: .relaxed)
+                completedCount.add(1, ordering: .relaxed)
+                writerCompleted.add(1, ordering: .relaxed)
+            }
+            return
+        }
         var since = checkpointedFrames.load(ordering: .relaxed)
         if pages < since { since = 0 } // the log restarted from its start
         guard pages - since >= Self.thresholdPages,
