@@ -1,7 +1,5 @@
 import API
 import ArgumentParser
-import NIOCore
-import NIOPosix
 import Vapor
 
 /// The `stockcart` executable: a thin shell over the API target's `configure`.
@@ -18,16 +16,6 @@ struct StockCartCommand: AsyncParsableCommand {
         subcommands: [Serve.self, Migrate.self],
         defaultSubcommand: Serve.self
     )
-
-    static func main() async {
-        // Swift Concurrency's jobs then run on NIO's event loops, the threads the server's sockets are served on,
-        // instead of hopping to Dispatch's worker threads and back for every request: on two cores a profile showed
-        // the hops (wake-ups, context switches) among the largest costs of a small request. It must come before any
-        // task is started; the server never blocks in async code (bcrypt and SQLiteNIO run on thread pools, the
-        // direct SQLite writes take microseconds).
-        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
-        await Self.main(nil)
-    }
 }
 
 /// `stockcart serve`: migrate, then serve HTTP and WebSocket until SIGTERM or SIGINT.
