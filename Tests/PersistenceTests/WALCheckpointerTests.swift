@@ -16,7 +16,7 @@ struct WALCheckpointerTests {
         let checkpointer = try #require(connection.checkpointer)
         _ = try connection.run("CREATE TABLE t (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)", [])
         let payload = String(repeating: "x", count: 2_000)
-        // Each commit appends at least one page to the log: 6,000 of them pass the 4,000-page threshold.
+        // Each commit appends at least one page to the log: 6,000 of them pass the 1,000-page threshold.
         for row in 0..<6_000 {
             try await connection.transaction {
                 _ = try connection.run("INSERT INTO t (id, payload) VALUES (?, ?)", [.integer(Int64(row)), .text(payload)])
@@ -55,7 +55,7 @@ struct WALCheckpointerTests {
         let checkpointer = try #require(connection.checkpointer)
         _ = try connection.run("CREATE TABLE t (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)", [])
         // About one log frame per commit, three times the restart length: without a checkpoint that completes, the
-        // log would hold them all (about 150 MB).
+        // log would hold them all.
         let commits = Int(WALCheckpointer.restartPages) * 3
         for row in 0..<commits {
             try await connection.transaction {
