@@ -54,10 +54,10 @@ struct WALCheckpointerTests {
         let connection = try DirectSQLiteConnection(path: path)
         let checkpointer = try #require(connection.checkpointer)
         _ = try connection.run("CREATE TABLE t (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)", [])
-        // About one log frame per commit, five times the restart length: without a checkpoint that completes, the
-        // log would hold them all. The writer completes one once the background has caught up, and at four times
-        // the restart length in any case, so the log never passes that.
-        let commits = Int(WALCheckpointer.restartPages) * 5
+        // About one log frame per commit, three times the restart length: without a checkpoint that completes, the
+        // log would hold them all. The writer completes one once the background has caught up, and at twice the
+        // restart length in any case, so the log never passes that.
+        let commits = Int(WALCheckpointer.restartPages) * 3
         for row in 0..<commits {
             try await connection.transaction {
                 _ = try connection.run("INSERT INTO t (id, payload) VALUES (?, ?)", [.integer(Int64(row)), .text("p")])
@@ -68,7 +68,7 @@ struct WALCheckpointerTests {
         let attributes = try FileManager.default.attributesOfItem(atPath: path + "-wal")
         let bytes = (attributes[.size] as? NSNumber)?.intValue ?? .max
         let frame = 4_096 + 24
-        #expect(bytes <= Int(WALCheckpointer.restartPages) * 4 * frame * 11 / 10, "the log is \(bytes / 1_048_576) MB")
+        #expect(bytes <= Int(WALCheckpointer.restartPages) * 2 * frame * 11 / 10, "the log is \(bytes / 1_048_576) MB")
     }
 }
 
