@@ -6,10 +6,16 @@ import Testing
 /// database, and the log is still copied back once it passes the threshold.
 @Suite("WAL checkpoints run off the write path")
 struct WALCheckpointerTests {
-    @Test("a long run of commits is checkpointed in the background, and every row is there")
-    func checkpointsInBackground() async throws {
+    /// A fresh directory for one test's database file.
+    static func scratchDirectory() throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wal-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    @Test("a long run of commits is checkpointed in the background, and every row is there")
+    func checkpointsInBackground() async throws {
+        let directory = try Self.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("test.sqlite").path
         let connection = try DirectSQLiteConnection(path: path)
@@ -34,8 +40,7 @@ struct WALCheckpointerTests {
 
     @Test("without a checkpointer of its own the connection keeps SQLite's automatic checkpoints")
     func withoutCheckpointer() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wal-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try Self.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let connection = try DirectSQLiteConnection(path: directory.appendingPathComponent("t.sqlite").path,
                                                     checkpointInBackground: false)
@@ -47,8 +52,7 @@ struct WALCheckpointerTests {
 
     @Test("under an endless stream of commits the log still starts again: it never grows past the restart length")
     func logRestarts() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wal-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try Self.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("stream.sqlite").path
         let connection = try DirectSQLiteConnection(path: path)
