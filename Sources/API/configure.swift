@@ -65,7 +65,6 @@ public func configure(_ app: Application, config: AppConfig, overrides: AppOverr
         tickObservers: [HubTickObserver(hub: hub), prices], metrics: telemetry,
         logger: Logger(label: "stockcart.engine"))
     try await RuleStore(database: app.db).liveRules { engine.load($0) }
-    HeapRelease.afterBulkLoad()
     for order in try await OrderStore(database: app.db, charges: charges).pending() {
         try await broker.submit(order)
     }

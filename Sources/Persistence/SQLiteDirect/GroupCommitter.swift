@@ -88,47 +88,37 @@ final class GroupCommitter: Sendable {
 
     /// Takes the queued transactions (up to `maxGroup`) and commits them in one transaction, holding the gate.
     private func runGroup(attempts: Int) async {
-        do {
-            try await gate.withGate {
-                let group = state.withLock { $0.take(Self.maxGroup) }
-                guard !group.isEmpty else { return }
-                do {
-                    let connection = try holder.open()
-                    try await begin(connection, attempts: attempts)
-                    let session = DirectSQLiteWriteSession(connection: connection)
-                    for write in group {
-                        _ = try connection.run("SAVEPOINT grouped_write", [])
-                        if await write.run(session) {
-                            _ = try connection.run("RELEASE grouped_write", [])
-                        } else {
-                            _ = try connection.run("ROLLBACK TO grouped_write", [])
-                            _ = try connection.run("RELEASE grouped_write", [])
-                        }
-                    }
-                    _ = try connection.run("COMMIT", [])
-                    groups.add(1, ordering: .relaxed)
-                    for write in group { write.finish(failure: nil) }
-                } catch {
-                    // The transaction as a whole failed (or SQLite already rolled it back): nothing of it is kept.
-                    if let connection = try? holder.open() { _ = try? connection.run("ROLLBACK", []) }
-                    for write in group { write.finish(failure: error) }
-                }
-            }
-        } catch {
-            // `withGate` itself does not fail; a group is always finished inside it.
-        }
-    }
-
-    /// `BEGIN IMMEDIATE`, retried with a growing pause while another process holds the write lock.
-    private func begin(_ connection: DirectSQLiteConnection, attempts: Int) async throws {
-        var attempt = 0
-        while true {
-            attempt += 1
+        // The body finishes every write it takes, whatever happens, so `withGate` has nothing to throw.
+        try? await gate.withGate {
+            let group = state.withLock { $0.take(Self.maxGroup) }
+            guard !group.isEmpty else { return }
             do {
-                _ = try connection.run("BEGIN IMMEDIATE", [])
-                return
-            } catch let failure as DirectSQLiteConnection.Failure where failure.isBusy && attempt < attempts {
-                try await Task.sleep(for: .milliseconds(5 * attempt * attempt))
+                let connection = try holder.open()
+                let session = DirectSQLiteWriteSession(connection: connection)
+                var attempt = 0
+                while true {
+                    attempt += 1
+                    do {
+                        try await connection.transaction {
+                            for write in group {
+                                _ = try connection.run("SAVEPOINT grouped_write", [])
+                                if !(await write.run(session)) {
+                                    _ = try connection.run("ROLLBACK TO grouped_write", [])
+                                }
+                                _ = try connection.run("RELEASE grouped_write", [])
+                            }
+                        }
+                        break
+                    } catch let failure as DirectSQLiteConnection.Failure where failure.isBusy && attempt < attempts {
+                        // Another process holds the write lock beyond the busy timeout: back off, run the group again.
+                        try await Task.sleep(for: .milliseconds(5 * attempt * attempt))
+                    }
+                }
+                groups.add(1, ordering: .relaxed)
+                for write in group { write.finish(failure: nil) }
+            } catch {
+                // The transaction as a whole failed (`transaction` rolled it back): nothing of it is kept.
+                for write in group { write.finish(failure: error) }
             }
         }
     }
