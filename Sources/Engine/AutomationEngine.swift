@@ -20,14 +20,12 @@ public final class AutomationEngine: Sendable {
         case execution(Execution)
     }
 
-    /// The rule books, and which book holds each live rule. Each book entry carries the stored revision of its rule
-    /// (`RuleBook.Entry.revision`).
+    /// The rule books, and the `once` rules in flight between firing and commit. Each book entry carries the stored
+    /// revision of its rule (`RuleBook.Entry.revision`).
     ///
     /// A firing carries the revision it was matched at: the recorder refuses it if the stored rule has moved on, a
     /// failed commit re-arms the rule only if it is still at that revision, and `apply` ignores a change older than
     /// the one the engine holds, so two edits whose `apply` calls arrive out of order leave the newer in the book.
-    /// The map from rule to book holds a small symbol number, not the symbol: at a million rules the map is most of
-    /// the engine's memory beside the books.
     struct Rules {
         var books: [Symbol: RuleBook] = [:]
         /// `once` rules that fired and left their book, until the firing is committed: a failed commit puts the
@@ -68,9 +66,9 @@ public final class AutomationEngine: Sendable {
             return true
         }
 
-        /// Takes the rule out if the engine still holds it at `revision`.
-        mutating func withdraw(_ id: RuleID, revision: Int64) {
-            if let held = locate(id), held.entry.revision == revision {
+        /// Takes the rule out if the engine still holds it at `revision` (`likely`: the symbol it was matched on).
+        mutating func withdraw(_ id: RuleID, revision: Int64, likely: Symbol) {
+            if let held = locate(id, likely: likely), held.entry.revision == revision {
                 books[held.symbol]?.remove(id)
             }
             if firing[id]?.revision == revision { firing[id] = nil }
@@ -282,7 +280,7 @@ public final class AutomationEngine: Sendable {
             // The stored rule moved on (edited, paused or deleted) after this match. The engine's copy at this
             // revision is stale too: take it out; the newer change, if the rule is live, is or will be placed by
             // its own `apply`.
-            rules.withLock { state in state.withdraw(firing.ruleID, revision: firing.revision) }
+            rules.withLock { state in state.withdraw(firing.ruleID, revision: firing.revision, likely: firing.symbol) }
             logger.debug("firing superseded by a change to the rule", metadata: ["rule_id": "\(firing.ruleID)"])
         }
     }

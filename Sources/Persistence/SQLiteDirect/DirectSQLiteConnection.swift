@@ -67,14 +67,7 @@ final class DirectSQLiteConnection: @unchecked Sendable {
     /// Opens `path` with the settings the Fluent connections use (WAL, synchronous=NORMAL, foreign keys, a busy
     /// timeout for writers outside this process).
     init(path: String, checkpointInBackground: Bool = true) throws {
-        var opened: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_EXRESCODE
-        let status = sqlite_nio_sqlite3_open_v2(path, &opened, flags, nil)
-        guard status == SQLITE_OK, let opened else {
-            let message = opened.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "cannot open \(path)"
-            if let opened { sqlite_nio_sqlite3_close_v2(opened) }
-            throw Failure(code: status, message: message)
-        }
+        let opened = try Self.open(path, create: true)
         handle = opened
         do {
             checkpointer = checkpointInBackground ? try WALCheckpointer(path: path) : nil
@@ -94,6 +87,20 @@ final class DirectSQLiteConnection: @unchecked Sendable {
                 return SQLITE_OK
             }, Unmanaged.passUnretained(checkpointer).toOpaque())
         }
+    }
+
+    /// A SQLite handle on `path` (the file created if `create`), or the failure with SQLite's message.
+    static func open(_ path: String, create: Bool) throws -> OpaquePointer {
+        var opened: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_FULLMUTEX
+            | SQLITE_OPEN_EXRESCODE
+        let status = sqlite_nio_sqlite3_open_v2(path, &opened, flags, nil)
+        guard status == SQLITE_OK, let opened else {
+            let message = opened.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "cannot open \(path)"
+            if let opened { sqlite_nio_sqlite3_close_v2(opened) }
+            throw Failure(code: status, message: message)
+        }
+        return opened
     }
 
     deinit {

@@ -38,14 +38,7 @@ final class WALCheckpointer: @unchecked Sendable {
     private let writerCompleted = Atomic<Int>(0)
 
     init(path: String) throws {
-        var opened: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX | SQLITE_OPEN_EXRESCODE
-        let status = sqlite_nio_sqlite3_open_v2(path, &opened, flags, nil)
-        guard status == SQLITE_OK, let opened else {
-            let message = opened.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "cannot open \(path)"
-            if let opened { sqlite_nio_sqlite3_close_v2(opened) }
-            throw DirectSQLiteConnection.Failure(code: status, message: message)
-        }
+        let opened = try DirectSQLiteConnection.open(path, create: false)
         handle = opened
         // The same durability as the writers: a checkpoint syncs the database file before it resets the log.
         sqlite_nio_sqlite3_exec(opened, "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000", nil, nil, nil)
