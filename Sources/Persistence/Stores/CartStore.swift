@@ -11,18 +11,9 @@ public struct CartStore: Sendable {
     /// The lines in the user's cart, oldest first: up to `limit`, after the line `after` when given (a line that has
     /// since left the cart still marks the place). Throws `UnknownPageCursor` when `after` is no line of the user's.
     public func list(owner: UserID, after: UUID? = nil, limit: Int) async throws -> Page<CartItem> {
-        var query = inCart(owner: owner)
-        if let after {
-            query = query.filter(KeysetFilter.after(after, owner: owner.rawValue, table: CartItemModel.schema,
-                                                    timeColumn: "added_at", descending: false))
-        }
-        let rows = try await query.sort(\.$addedAt).sort(\.$id).limit(limit + 1).all().map { try $0.toCore() }
-        if rows.isEmpty, let after,
-           try await CartItemModel.query(on: database).filter(\.$id == after)
-               .filter(\.$userID == owner.rawValue).first() == nil {
-            throw UnknownPageCursor()
-        }
-        return Page.of(rows, limit: limit) { $0.id }
+        try await KeysetFilter.page(inCart(owner: owner), owner: owner.rawValue, after: after, limit: limit,
+                                    timeColumn: "added_at", descending: false, on: database,
+                                    { try $0.toCore() }, id: \.id)
     }
 
     public func count(owner: UserID) async throws -> Int {

@@ -151,16 +151,11 @@ public struct OrderStore: Sendable {
     /// Throws `UnknownPageCursor` when `after` is not one of the user's orders.
     public func list(owner: UserID, status: OrderStatus? = nil, after: OrderID? = nil, limit: Int = 200)
         async throws -> Page<Order> {
-        var query = OrderModel.query(on: database).filter(\.$userID == owner.rawValue)
-        if let status { query = query.filter(\.$status == status.rawValue) }
-        if let after {
-            query = query.filter(KeysetFilter.after(after.rawValue, owner: owner.rawValue, table: OrderModel.schema,
-                                                    timeColumn: "created_at", descending: true))
-        }
-        let rows = try await query.sort(\.$createdAt, .descending).sort(\.$id, .descending).limit(limit + 1).all()
-            .map { try $0.toCore() }
-        if rows.isEmpty, let after, try await get(after, owner: owner) == nil { throw UnknownPageCursor() }
-        return Page.of(rows, limit: limit) { $0.id.rawValue }
+        let query = OrderModel.query(on: database).filter(\.$userID == owner.rawValue)
+        if let status { query.filter(\.$status == status.rawValue) }
+        return try await KeysetFilter.page(query, owner: owner.rawValue, after: after?.rawValue, limit: limit,
+                                           timeColumn: "created_at", descending: true, on: database,
+                                           { try $0.toCore() }, id: \.id.rawValue)
     }
 
     /// Every pending order of every user, oldest first: handed back to the broker at start.

@@ -13,14 +13,10 @@ public struct RuleStore: Sendable {
     /// The user's rules, oldest first: up to `limit` of them, after the rule `after` when given.
     /// Throws `UnknownPageCursor` when `after` is not one of the user's rules.
     public func list(owner: UserID, after: RuleID? = nil, limit: Int) async throws -> Page<PriceRule> {
-        var query = RuleModel.query(on: database).filter(\.$userID == owner.rawValue)
-        if let after {
-            query = query.filter(KeysetFilter.after(after.rawValue, owner: owner.rawValue, table: RuleModel.schema,
-                                                    timeColumn: "created_at", descending: false))
-        }
-        let rows = try await query.sort(\.$createdAt).sort(\.$id).limit(limit + 1).all().map { try $0.toCore() }
-        if rows.isEmpty, let after, try await model(after, owner: owner) == nil { throw UnknownPageCursor() }
-        return Page.of(rows, limit: limit) { $0.id.rawValue }
+        try await KeysetFilter.page(RuleModel.query(on: database).filter(\.$userID == owner.rawValue),
+                                    owner: owner.rawValue, after: after?.rawValue, limit: limit,
+                                    timeColumn: "created_at", descending: false, on: database,
+                                    { try $0.toCore() }, id: \.id.rawValue)
     }
 
     public func get(_ id: RuleID, owner: UserID) async throws -> PriceRule? {
