@@ -2,6 +2,7 @@ import Fluent
 import Foundation
 @testable import Persistence
 import SQLKit
+import Synchronization
 import Testing
 import TestSupport
 
@@ -19,12 +20,19 @@ struct GroupCommitTests {
                 _ = try await session.run("CREATE TABLE grouped (number INTEGER PRIMARY KEY)", [])
             }
             let before = committer.committedGroups
-            // Someone else holds the write gate while the writes arrive, so they queue up (as a burst of requests
-            // does behind a commit in progress) and must then commit in groups, however the tasks are scheduled.
+            // Someone else holds the write gate until all the writes have queued (as a burst of requests does behind
+            // a commit in progress), so they must then commit in groups, however slowly the tasks are scheduled.
+            let holding = Mutex(false)
             let holder = Task {
-                try await configuration.gate.withGate { try await Task.sleep(for: .milliseconds(400)) }
+                try await configuration.gate.withGate {
+                    holding.withLock { $0 = true }
+                    let deadline = ContinuousClock.now + .seconds(120)
+                    while committer.queued < 300, ContinuousClock.now < deadline {
+                        try await Task.sleep(for: .milliseconds(10))
+                    }
+                }
             }
-            try await Task.sleep(for: .milliseconds(50))
+            while !holding.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
             let outcomes = await withTaskGroup(of: (Int, Result<Int, Refused>).self) { tasks in
                 for number in 0..<300 {
                     tasks.addTask {

@@ -30,6 +30,9 @@ final class GroupCommitter: Sendable {
     /// Groups committed so far (tests and diagnostics).
     var committedGroups: Int { groups.load(ordering: .relaxed) }
 
+    /// Transactions queued and not yet taken into a group (tests and diagnostics).
+    var queued: Int { state.withLock { $0.waiting } }
+
     private struct State {
         var pending: [any QueuedWrite] = []
         var head = 0
