@@ -54,6 +54,9 @@ private func teardown(_ app: Application, target: DatabaseSetup.Target, director
     if case .postgresSchema(_, let schema) = target, let sql = app.db as? any SQLDatabase {
         try? await sql.raw("DROP SCHEMA IF EXISTS \(ident: schema) CASCADE").run()
     }
+    // A test that threw before `stopServer()` leaves the server running; Vapor asserts (and the whole test process
+    // dies) if it is released unstopped, which would hide the test's own failure. A no-op when it never started.
+    await app.server.shutdown()
     try? await app.asyncShutdown()
     try? FileManager.default.removeItem(atPath: directory)
 }
