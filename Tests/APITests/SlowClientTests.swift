@@ -19,7 +19,7 @@ struct SlowClientTests {
             let (bob, _) = try await app.register()
             let aliceUser = UserID(try #require(UUID(uuidString: aliceID)))
 
-            let stalled = try StalledSocket.connect(port: port, token: alice)
+            let stalled = try await StalledSocket.connect(port: port, token: alice)
             defer { stalled.close() }
             #expect(await eventually { app.services.sockets.sockets(of: aliceUser).count == 1 })
             let slow = try #require(app.services.sockets.sockets(of: aliceUser).first)
@@ -37,7 +37,7 @@ struct SlowClientTests {
             // rest waits in the server's write queue. The server still reads whatever this client sends.
             let unknown = Array(repeating: #""NOSUCHSYMBOL0000""#, count: 3_000).joined(separator: ",")
             let flood = #"{"type":"subscribe","symbols":[\#(unknown)]}"#
-            try stalled.send([#"{"type":"subscribe","symbols":["RELIANCE"]}"#] + Array(repeating: flood, count: 200))
+            try await stalled.send([#"{"type":"subscribe","symbols":["RELIANCE"]}"#] + Array(repeating: flood, count: 200))
             #expect(await eventually { slow.backlog >= ClientConnection.priceBacklogLimit },
                     "the stalled socket's writes never backed up (backlog \(slow.backlog))")
 
@@ -66,7 +66,7 @@ struct SlowClientTests {
 
             // The hard limit: each ping is answered with a pong that cannot go out, until the backlog passes the
             // hard limit and the server closes the socket with a policy violation.
-            try stalled.send(Array(repeating: #"{"type":"ping"}"#, count: ClientConnection.hardBacklogLimit + 100))
+            try await stalled.send(Array(repeating: #"{"type":"ping"}"#, count: ClientConnection.hardBacklogLimit + 100))
             #expect(await eventually { slow.socket.closeCode == .policyViolation },
                     "not closed at backlog \(slow.backlog)")
 

@@ -33,7 +33,7 @@ struct SocketHeartbeatTests {
         try await withTestApp(configure: { $0.socketHeartbeatSeconds = 2 }) { app in
             let port = try await app.startServer()
             let (token, _) = try await app.register()
-            let silent = try StalledSocket.connect(port: port, token: token)
+            let silent = try await StalledSocket.connect(port: port, token: token)
             defer { silent.close() }
             #expect(await eventually { app.services.sockets.count == 1 })
             #expect(await eventually { app.services.sockets.count == 0 })

@@ -19,7 +19,10 @@ private func systemClose(_ descriptor: Int32) { _ = close(descriptor) }
 /// tab. Everything the server sends it first fills the kernel buffers and then waits in the server's own write queue,
 /// which is the backpressure the server has to survive. It can still send frames, and does not answer pings.
 ///
-/// Plain blocking BSD sockets rather than NIO: a NIO client keeps reading (and answering pings) on its own.
+/// Plain blocking BSD sockets rather than NIO: a NIO client keeps reading (and answering pings) on its own. Every
+/// blocking call runs on a thread of its own (`offCooperativePool`): blocked on one of Swift concurrency's few
+/// cooperative threads (two on a two-core machine) it would starve every other task in the process, the server
+/// under test included, which then cannot answer the very upgrade the call waits for.
 final class StalledSocket: Sendable {
     private let descriptor: Int32
     /// Closing twice could close a descriptor number another test has been given in the meantime.
@@ -32,7 +35,18 @@ final class StalledSocket: Sendable {
     }
 
     /// Connects to `/api/ws?token=…` and returns once the server has answered `101 Switching Protocols`.
-    static func connect(port: Int, token: String) throws -> StalledSocket {
+    static func connect(port: Int, token: String) async throws -> StalledSocket {
+        try await offCooperativePool { try connectBlocking(port: port, token: token) }
+    }
+
+    /// Sends text messages as masked client frames in one write (the server reads them whatever this side does).
+    func send(_ texts: [String]) async throws {
+        var bytes: [UInt8] = []
+        for text in texts { Self.appendFrame(Array(text.utf8), to: &bytes) }
+        try await offCooperativePool { [bytes] in try self.write(bytes) }
+    }
+
+    private static func connectBlocking(port: Int, token: String) throws -> StalledSocket {
         let descriptor = socket(AF_INET, streamType, 0)
         guard descriptor >= 0 else { throw Failure(description: "socket() failed: errno \(errno)") }
         let client = StalledSocket(descriptor: descriptor)
@@ -65,9 +79,11 @@ final class StalledSocket: Sendable {
         var head: [UInt8] = []
         var byte: UInt8 = 0
         while !head.ends(with: Array("\r\n\r\n".utf8)) {
-            guard read(descriptor, &byte, 1) == 1 else {
+            let count = read(descriptor, &byte, 1)
+            guard count == 1 else {
+                let reason = count == 0 ? "connection closed" : "read() failed (errno \(errno))"
                 client.close()
-                throw Failure(description: "connection closed during the upgrade: \(String(decoding: head, as: UTF8.self))")
+                throw Failure(description: "\(reason) during the upgrade after: \(String(decoding: head, as: UTF8.self))")
             }
             head.append(byte)
         }
@@ -77,13 +93,6 @@ final class StalledSocket: Sendable {
             throw Failure(description: "upgrade refused: \(status)")
         }
         return client
-    }
-
-    /// Sends text messages as masked client frames in one write (the server reads them whatever this side does).
-    func send(_ texts: [String]) throws {
-        var bytes: [UInt8] = []
-        for text in texts { Self.appendFrame(Array(text.utf8), to: &bytes) }
-        try write(bytes)
     }
 
     /// Closes the TCP connection; with unread data in the receive buffer the kernel resets it.
@@ -125,6 +134,13 @@ final class StalledSocket: Sendable {
         let key = (0..<4).map { _ in UInt8.random(in: 0...255) }
         bytes.append(contentsOf: key)
         for (index, byte) in payload.enumerated() { bytes.append(byte ^ key[index % 4]) }
+    }
+}
+
+/// Runs blocking work on a new thread and resumes the caller when it is done.
+private func offCooperativePool<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
     }
 }
 
