@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
+        // MARK: - data structures
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
     ],
     targets: [
         // MARK: - domain (pure: no I/O, no clocks, no frameworks)
@@ -43,7 +45,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(name: "MarketData", dependencies: ["TradingCore"], swiftSettings: strictSettings),
-        .target(name: "Brokers", dependencies: ["TradingCore"], swiftSettings: strictSettings),
+        .target(
+            name: "Brokers",
+            dependencies: ["TradingCore", .product(name: "HeapModule", package: "swift-collections")],
+            swiftSettings: strictSettings
+        ),
 
         // MARK: - orchestration
         .target(
@@ -90,7 +96,7 @@ let package = Package(
         // MARK: - tests (one target per source target)
         .testTarget(name: "TradingCoreTests", dependencies: ["TradingCore"]),
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData"]),
-        .testTarget(name: "BrokersTests", dependencies: ["Brokers"]),
+        .testTarget(name: "BrokersTests", dependencies: ["Brokers", "TestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Brokers"]),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence", "TestSupport"]),
         .testTarget(

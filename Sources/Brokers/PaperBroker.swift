@@ -11,44 +11,43 @@ import TradingCore
 public final class PaperBroker: Broker {
     public let name = "paper"
 
-    /// Pending orders per symbol, oldest first (price-time priority is irrelevant for a price taker).
-    private let pending = Mutex<[Symbol: [Order]]>([:])
+    /// The waiting orders of every symbol, and how many orders have arrived (each order's place in time).
+    private struct Books {
+        var bySymbol: [Symbol: RestingOrderBook] = [:]
+        var arrivals: UInt64 = 0
+    }
+
+    private let books = Mutex(Books())
 
     public init() {}
 
     public func submit(_ order: Order) async throws {
-        pending.withLock { $0[order.symbol, default: []].append(order) }
+        books.withLock { books in
+            books.arrivals += 1
+            books.bySymbol[order.symbol, default: RestingOrderBook()].add(order, sequence: books.arrivals)
+        }
     }
 
+    /// Asks each symbol's book (one hash probe each): cancelling is rare next to ticks and placements, and a map
+    /// from every order to its symbol would cost memory per resting order.
     public func cancel(_ id: OrderID) async -> Bool {
-        pending.withLock { book in
-            for (symbol, orders) in book {
-                if let index = orders.firstIndex(where: { $0.id == id }) {
-                    book[symbol]?.remove(at: index)
-                    return true
-                }
-            }
-            return false
+        books.withLock { books in
+            guard let symbol = books.bySymbol.first(where: { $0.value.contains(id) })?.key else { return false }
+            let removed = books.bySymbol[symbol]?.remove(id) ?? false
+            if books.bySymbol[symbol]?.isEmpty == true { books.bySymbol[symbol] = nil }
+            return removed
         }
     }
 
     /// Orders waiting for a tick, across all symbols.
-    public var pendingCount: Int { pending.withLock { $0.values.reduce(0) { $0 + $1.count } } }
+    public var pendingCount: Int { books.withLock { $0.bySymbol.values.reduce(0) { $0 + $1.count } } }
 
+    /// Fills what this tick reaches, oldest order first; the cost is in the orders filled, not those left waiting.
     public func onTick(_ tick: Tick) -> [Execution] {
-        pending.withLock { book in
-            guard let orders = book[tick.symbol], !orders.isEmpty else { return [] }
-            var executions: [Execution] = []
-            var waiting: [Order] = []
-            for order in orders {
-                if order.isMarketable(at: tick.price) {
-                    executions.append(Execution(orderID: order.id, price: tick.price, time: tick.time))
-                } else {
-                    waiting.append(order)
-                }
-            }
-            book[tick.symbol] = waiting.isEmpty ? nil : waiting
-            return executions
+        books.withLock { books in
+            guard let filled = books.bySymbol[tick.symbol]?.fill(at: tick.price), !filled.isEmpty else { return [] }
+            if books.bySymbol[tick.symbol]?.isEmpty == true { books.bySymbol[tick.symbol] = nil }
+            return filled.map { Execution(orderID: $0, price: tick.price, time: tick.time) }
         }
     }
 }

@@ -30,6 +30,12 @@ struct WALCheckpointerTests {
         }
         checkpointer.waitForIdle()
         #expect(checkpointer.completed >= 1)
+        // The background passes copied the log (a pass on a connection that does not know the file is in WAL mode
+        // succeeds having copied nothing), and no writer had to.
+        let deadline = ContinuousClock.now + .seconds(20)
+        while !checkpointer.caughtUp, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(checkpointer.caughtUp)
+        #expect(checkpointer.completedByWriter == 0)
         let count = try connection.run("SELECT COUNT(*) AS n FROM t", []).first?.value("n")
         guard case .integer(let rows) = count else { Issue.record("no count: \(String(describing: count))"); return }
         #expect(rows == 6_000)
@@ -74,5 +80,30 @@ struct WALCheckpointerTests {
         let frame = 4_096 + 24
         #expect(bytes <= Int(WALCheckpointer.restartPages) * 2 * frame * 11 / 10, "the log is \(bytes / 1_048_576) MB")
     }
-}
 
+    @Test("when the writes pause, the background copies the whole log and the next commit starts it afresh")
+    func idleCatchUp() async throws {
+        let directory = try Self.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let connection = try DirectSQLiteConnection(path: directory.appendingPathComponent("idle.sqlite").path)
+        let checkpointer = try #require(connection.checkpointer)
+        _ = try connection.run("CREATE TABLE t (id INTEGER PRIMARY KEY, payload TEXT NOT NULL)", [])
+        // A burst past the threshold but short of the restart length: background passes only, and the last pass
+        // runs while commits still arrive, so it leaves frames behind that no later commit will ask to copy.
+        for row in 0..<3_000 {
+            try await connection.transaction {
+                _ = try connection.run("INSERT INTO t (id, payload) VALUES (?, ?)", [.integer(Int64(row)), .text("p")])
+            }
+        }
+        let burst = checkpointer.logLength
+        #expect(burst >= WALCheckpointer.thresholdPages)
+        let deadline = ContinuousClock.now + .seconds(20)
+        while !checkpointer.caughtUp, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(checkpointer.caughtUp, "the background stopped \(checkpointer.logLength) frames in")
+        try await connection.transaction {
+            _ = try connection.run("INSERT INTO t (id, payload) VALUES (?, ?)", [.integer(9_999_999), .text("p")])
+        }
+        #expect(checkpointer.logLength < 10, "the log went on from frame \(burst) to \(checkpointer.logLength)")
+        #expect(checkpointer.completedByWriter == 0)
+    }
+}

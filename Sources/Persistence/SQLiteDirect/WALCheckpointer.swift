@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Glibc
 import Synchronization
 import VaporCSQLite
 
@@ -28,35 +29,61 @@ final class WALCheckpointer: @unchecked Sendable {
     /// file; at this length that is every few seconds under full load, rare enough to stay out of the p99 (at 4,000
     /// pages `make bench-http` measured an order p99 of 20.7 ms, at 16,000 17.9 ms).
     static let restartPages: Int32 = 16_000
+    /// How long after a commit a pass checks whether the log has been copied, if no commit starts one first.
+    static let followUpDelay: DispatchTimeInterval = .milliseconds(100)
 
     private let queue = DispatchQueue(label: "stockcart.sqlite.checkpoint")
     private let handle: OpaquePointer
+    /// The database file, opened only to flush it (see `startPass`).
+    private let databaseFile: Int32
     private let running = Atomic<Bool>(false)
     /// The log frames the last checkpoint copied; the log restarts from its start once they all are.
     private let checkpointedFrames = Atomic<Int32>(0)
     private let completedCount = Atomic<Int>(0)
     private let writerCompleted = Atomic<Int>(0)
+    private let lastLength = Atomic<Int32>(0)
+    private let lookOutPending = Atomic<Bool>(false)
 
     init(path: String) throws {
         let opened = try DirectSQLiteConnection.open(path, create: false)
+        // The same durability as the writers: a checkpoint syncs the database file before it resets the log. Setting
+        // the journal mode here also makes this connection read the file: one that never has does not know the file
+        // is in WAL mode, and its checkpoints do nothing (reporting -1 frames).
+        let status = sqlite_nio_sqlite3_exec(
+            opened, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000", nil, nil, nil)
+        guard status == SQLITE_OK else {
+            let message = String(cString: sqlite_nio_sqlite3_errmsg(opened))
+            sqlite_nio_sqlite3_close_v2(opened)
+            throw DirectSQLiteConnection.Failure(code: status, message: message)
+        }
+        let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            sqlite_nio_sqlite3_close_v2(opened)
+            throw DirectSQLiteConnection.Failure(code: SQLITE_CANTOPEN, message: "cannot open \(path): errno \(errno)")
+        }
         handle = opened
-        // The same durability as the writers: a checkpoint syncs the database file before it resets the log.
-        sqlite_nio_sqlite3_exec(opened, "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000", nil, nil, nil)
+        databaseFile = descriptor
     }
 
     deinit {
         // Every queued checkpoint holds a reference, so none is running or pending by now.
         sqlite_nio_sqlite3_close_v2(handle)
+        Glibc.close(databaseFile)
     }
 
     /// Checkpoints run to completion so far (tests and diagnostics), and how many of them the writer ran.
     var completed: Int { completedCount.load(ordering: .relaxed) }
     var completedByWriter: Int { writerCompleted.load(ordering: .relaxed) }
+    /// The log's length in pages after the last commit (tests and diagnostics): small again once it restarted.
+    var logLength: Int32 { lastLength.load(ordering: .relaxed) }
+    /// Whether the background has copied every frame of the log as of the last commit (tests and diagnostics).
+    var caughtUp: Bool { checkpointedFrames.load(ordering: .relaxed) >= lastLength.load(ordering: .relaxed) }
 
     /// Called after a commit, on the committing connection `writer`, with the log's length in pages; starts a
     /// checkpoint once the log has grown by the threshold since the last one, unless one is running, and past
     /// `restartPages` completes one on `writer` so the log can start again.
     func logGrew(to pages: Int32, writer: OpaquePointer?) {
+        lastLength.store(pages, ordering: .relaxed)
         // Past the restart length, the writer finishes the job when the background has just caught up (few frames
         // left to copy, none being copied), or in any case at twice that length.
         let behind = pages - checkpointedFrames.load(ordering: .relaxed)
@@ -64,7 +91,8 @@ final class WALCheckpointer: @unchecked Sendable {
         if pages >= Self.restartPages, caughtUp || pages >= Self.restartPages * 2, let writer {
             var logged: Int32 = 0, copied: Int32 = 0
             // SQLITE_BUSY when the background checkpoint is running: the next commit tries again.
-            if sqlite_nio_sqlite3_wal_checkpoint_v2(writer, nil, SQLITE_CHECKPOINT_PASSIVE, &logged, &copied) == SQLITE_OK {
+            if sqlite_nio_sqlite3_wal_checkpoint_v2(writer, nil, SQLITE_CHECKPOINT_PASSIVE, &logged, &copied) == SQLITE_OK,
+               logged >= 0 {
                 checkpointedFrames.store(max(copied, 0), ordering: .relaxed)
                 completedCount.add(1, ordering: .relaxed)
                 writerCompleted.add(1, ordering: .relaxed)
@@ -73,16 +101,40 @@ final class WALCheckpointer: @unchecked Sendable {
         }
         var since = checkpointedFrames.load(ordering: .relaxed)
         if pages < since { since = 0 } // the log restarted from its start
-        guard pages - since >= Self.thresholdPages,
-              running.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else { return }
+        if pages - since >= Self.thresholdPages { startPass() }
+        scheduleLookOut()
+    }
+
+    /// Starts a background pass unless one is running.
+    private func startPass() {
+        guard running.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else { return }
         queue.async { [self] in
             var logged: Int32 = 0, copied: Int32 = 0
             let status = sqlite_nio_sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, &logged, &copied)
-            if status == SQLITE_OK {
+            if status == SQLITE_OK, logged >= 0 {
+                // SQLite syncs the database file only in a checkpoint that copies the whole log, which under load is
+                // the writer's (`logGrew`): everything the background copied since the last restart would be flushed
+                // in that one sync while the writes wait (35 ms and growing with the database, measured). Flushing
+                // after every pass, here, leaves that sync only the last few frames.
+                if copied > checkpointedFrames.load(ordering: .relaxed) { _ = fdatasync(databaseFile) }
                 checkpointedFrames.store(max(copied, 0), ordering: .relaxed)
                 completedCount.add(1, ordering: .relaxed)
             }
             running.store(false, ordering: .releasing)
+        }
+    }
+
+    /// Makes sure a pass looks at the log a moment after this commit, whatever the threshold says.
+    ///
+    /// Under load the commits start the passes; when the writes stop, the frames after the last pass would wait for
+    /// a threshold no commit reaches. The look-out sees them, and with no writer appending that pass copies all of
+    /// the log, so the next write starts it afresh without any writer waiting for a checkpoint. At most one look-out
+    /// is pending at a time: one timer per `followUpDelay` under load, nothing when idle.
+    private func scheduleLookOut() {
+        guard lookOutPending.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
+        queue.asyncAfter(deadline: .now() + Self.followUpDelay) { [self] in
+            lookOutPending.store(false, ordering: .relaxed)
+            if !caughtUp { startPass() }
         }
     }
 
