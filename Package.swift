@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "rulebook-bench", targets: ["RuleBookBench"]),
         .executable(name: "latency-bench", targets: ["LatencyBench"]),
         .executable(name: "ws-bench", targets: ["WebSocketBench"]),
+        .executable(name: "smartstream-bench", targets: ["SmartStreamBench"]),
     ],
     dependencies: [
         // MARK: - server
@@ -28,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
         // MARK: - data structures
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
+        // MARK: - cryptography (HMAC for TOTP; credentials at rest)
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
     ],
     targets: [
         // MARK: - domain (pure: no I/O, no clocks, no frameworks)
@@ -45,6 +48,12 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(name: "MarketData", dependencies: ["TradingCore"], swiftSettings: strictSettings),
+        // Angel One SmartAPI: TOTP, SmartAPI replies, SmartStream frames (its session, REST, feed and broker follow).
+        .target(
+            name: "AngelOne",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "Brokers",
             dependencies: ["TradingCore", .product(name: "HeapModule", package: "swift-collections")],
@@ -89,6 +98,8 @@ let package = Package(
             dependencies: [.product(name: "Vapor", package: "vapor")],
             swiftSettings: strictSettings
         ),
+        // SmartStream frames decoded per second on one core (`make bench-smartstream`).
+        .executableTarget(name: "SmartStreamBench", dependencies: ["AngelOne"], swiftSettings: strictSettings),
 
         // Helpers shared by test targets only (never linked into the server).
         .target(name: "TestSupport", dependencies: ["Persistence"], path: "Sources/TestSupport"),
@@ -97,6 +108,7 @@ let package = Package(
         .testTarget(name: "TradingCoreTests", dependencies: ["TradingCore"]),
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData"]),
         .testTarget(name: "BrokersTests", dependencies: ["Brokers", "TestSupport"]),
+        .testTarget(name: "AngelOneTests", dependencies: ["AngelOne"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Brokers"]),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence", "TestSupport"]),
         .testTarget(

@@ -104,6 +104,18 @@ struct AuthTests {
         }
     }
 
+    @Test("the bearer token is read whatever the scheme's case and the blanks around it; an empty one is missing")
+    func bearerHeader() {
+        let token = "eyJhbGciOiJIUzI1NiJ9.e30.c2ln"
+        for header in ["Bearer \(token)", "bearer \(token)", "BEARER  \(token) ", "Bearer \t\(token)\t"] {
+            #expect(BearerAuthMiddleware.bearerToken(["Authorization": header]) == token, "\(header)")
+        }
+        for header in ["Bearer ", "Bearer    ", "Bearer", "Basic \(token)", "Bearer\(token)", token] {
+            #expect(BearerAuthMiddleware.bearerToken(["Authorization": header]) == nil, "\(header)")
+        }
+        #expect(BearerAuthMiddleware.bearerToken([:]) == nil)
+    }
+
     @Test("tokens expire seven days after issue")
     func tokenLifetime() async throws {
         try await withTestApp { app in

@@ -147,6 +147,18 @@ struct JSONOnlyTests {
         }
     }
 
+    @Test("Content-Type values are read as media type and charset, case and blanks ignored", arguments: [
+        ("application/json", true, nil), ("Application/JSON; charset=UTF-8", true, "utf-8"),
+        (" application/json ;charset=\"utf-8\"", true, "utf-8"), ("application/json; foo=bar; Charset=utf-16", true, "utf-16"),
+        ("application/jsonx", false, nil), ("*/*", false, nil), ("application/json-patch+json", false, nil),
+        ("text/json", false, nil), ("", false, nil), ("application/json;charset", true, nil),
+    ] as [(String, Bool, String?)])
+    func contentTypeValue(value: String, isJSON: Bool, charset: String?) {
+        let parsed = ContentTypeValue(value)
+        #expect(parsed.isJSON == isJSON)
+        #expect(parsed.charset == charset)
+    }
+
     @Test("JSON with a charset parameter and escapes is accepted as before")
     func validVariants() async throws {
         try await withTestApp { app in

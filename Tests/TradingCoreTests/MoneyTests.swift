@@ -124,4 +124,16 @@ struct MoneyTests {
         #expect(rupees("1000000.00").description == "₹10,00,000.00")
         #expect("\(rupees("2800.50"))" == "₹2,800.50")
     }
+
+    @Test("rupeesText prints what the exact Decimal prints, without dividing")
+    func rupeesText() {
+        var amounts: [Int64] = Array(-1_000...1_000) + [Int64.max, Int64.min + 1, 275_005, 275_050, 275_000, 10_000_000_00]
+        var generator = SystemRandomNumberGenerator()
+        amounts += (0..<5_000).map { _ in Int64.random(in: -10_000_000_000_000...10_000_000_000_000, using: &generator) }
+        for paise in amounts {
+            let money = Money(paise: paise)
+            #expect(money.rupeesText == "\(money.rupees)", "\(paise) paise")
+        }
+    }
 }
+

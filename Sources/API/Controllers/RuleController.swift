@@ -37,7 +37,7 @@ struct RuleController {
         let mode = try Self.mode(body.mode) ?? .once
         let limit = services.config.maxRulesPerUser
         let now = services.clock.now()
-        let rule = PriceRule(id: RuleID(UUID()), owner: owner, symbol: symbol, range: range, mode: mode,
+        let rule = PriceRule(id: RuleID(UUID.random()), owner: owner, symbol: symbol, range: range, mode: mode,
                              state: body.active == false ? .paused : .watching, fireCount: 0, createdAt: now,
                              updatedAt: now, lastFiredAt: nil)
         let audit = Self.auditEntry("rule.create", rule, ip: req.clientAddress, requestID: req.id, now: now)
@@ -123,7 +123,7 @@ struct RuleController {
     /// The audit row of a rule change, written by the store in the change's own transaction.
     private static func auditEntry(_ action: String, _ rule: PriceRule, ip: String, requestID: String,
                                    now: Date) -> AuditEntry {
-        let detail = "\(rule.symbol) \(rule.range.min.rupees)-\(rule.range.max.rupees) \(rule.mode.rawValue) \(rule.state.rawValue)"
+        let detail = "\(rule.symbol) \(rule.range.min.rupeesText)-\(rule.range.max.rupeesText) \(rule.mode.rawValue) \(rule.state.rawValue)"
         return AuditEntry(userID: rule.owner.rawValue, action: action, entityID: rule.id.description, detail: detail,
                           ip: ip, requestID: requestID, time: now)
     }

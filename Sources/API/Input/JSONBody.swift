@@ -7,15 +7,16 @@ extension Request {
     /// empty body or one that is not valid JSON (`StrictJSONDecoder`), 422 naming the field for a value of the wrong
     /// type (`APIErrorMiddleware`).
     func decodeJSONBody<T: Decodable>(_ type: T.Type) throws -> T {
-        // Compared by hand: `HTTPMediaType ==` lets a `*/*` wildcard match, and media types are case-insensitive.
-        guard let contentType = headers.contentType, contentType.type.lowercased() == "application",
-              contentType.subType.lowercased() == "json" else {
+        // Read by hand: `headers.contentType` runs Vapor's general header parser (3 % of the CPU of a rule's creation
+        // in a profile), and `HTTPMediaType ==` would let a `*/*` wildcard match.
+        let contentType = headers.first(name: .contentType).map(ContentTypeValue.init)
+        guard let contentType, contentType.isJSON else {
             let sent = headers.first(name: .contentType).map { "'\($0)'" } ?? "no Content-Type"
             throw APIError(.unsupportedMediaType,
                            "the API accepts JSON bodies only (Content-Type: application/json); this request sent \(sent)",
                            field: "Content-Type")
         }
-        if let charset = contentType.parameters["charset"]?.lowercased(), charset != "utf-8", charset != "utf8" {
+        if let charset = contentType.charset, charset != "utf-8", charset != "utf8" {
             throw APIError(.unsupportedMediaType, "JSON bodies must be UTF-8; this request declared charset=\(charset)",
                            field: "Content-Type")
         }
@@ -25,3 +26,34 @@ extension Request {
         return try ContentConfiguration.global.requireDecoder(for: .json).decode(T.self, from: body, headers: headers)
     }
 }
+
+/// What the API reads of a `Content-Type` value: whether it is `application/json` (in any case) and its charset.
+struct ContentTypeValue {
+    let isJSON: Bool
+    /// The `charset` parameter, lower-cased and unquoted, if there is one.
+    let charset: String?
+
+    init(_ value: String) {
+        let parts = value.split(separator: ";", omittingEmptySubsequences: false)
+        isJSON = parts.first.map { Self.trimmed($0).lowercased() == "application/json" } ?? false
+        var charset: String?
+        for part in parts.dropFirst() {
+            let pair = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard pair.count == 2, Self.trimmed(pair[0]).lowercased() == "charset" else { continue }
+            var text = Self.trimmed(pair[1])
+            if text.count >= 2, text.first == "\"", text.last == "\"" { text = text.dropFirst().dropLast() }
+            charset = text.lowercased()
+        }
+        self.charset = charset
+    }
+
+    /// Without the spaces and tabs around it.
+    private static func trimmed(_ text: Substring) -> Substring {
+        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let start = text.firstIndex(where: { !blank($0) }), let end = text.lastIndex(where: { !blank($0) }) else {
+            return ""
+        }
+        return text[start...end]
+    }
+}
+

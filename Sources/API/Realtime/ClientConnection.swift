@@ -7,7 +7,7 @@ import Vapor
 
 /// One open, authenticated WebSocket: its user, the symbols it watches and how far behind its writes are.
 final class ClientConnection: Sendable {
-    let id = UUID()
+    let id = UUID.random()
     let user: UserID
     let socket: WebSocket
     /// The quote sequence last sent for each market position (an index into `MarketHub.stocks`): 0 when subscribed

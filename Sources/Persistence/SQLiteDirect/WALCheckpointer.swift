@@ -29,6 +29,9 @@ final class WALCheckpointer: @unchecked Sendable {
     /// file; at this length that is every few seconds under full load, rare enough to stay out of the p99 (at 4,000
     /// pages `make bench-http` measured an order p99 of 20.7 ms, at 16,000 17.9 ms).
     static let restartPages: Int32 = 16_000
+    /// How close behind the log's end the background must be for the writer to complete a checkpoint: what is left
+    /// is what the writer copies (and syncs) while the writes wait.
+    static let catchUpPages: Int32 = 500
     /// How long after a commit a pass checks whether the log has been copied, if no commit starts one first.
     static let followUpDelay: DispatchTimeInterval = .milliseconds(100)
 
@@ -87,7 +90,7 @@ final class WALCheckpointer: @unchecked Sendable {
         // Past the restart length, the writer finishes the job when the background has just caught up (few frames
         // left to copy, none being copied), or in any case at twice that length.
         let behind = pages - checkpointedFrames.load(ordering: .relaxed)
-        let caughtUp = behind >= 0 && behind <= Self.thresholdPages / 2 && !running.load(ordering: .acquiring)
+        let caughtUp = behind >= 0 && behind <= Self.catchUpPages && !running.load(ordering: .acquiring)
         if pages >= Self.restartPages, caughtUp || pages >= Self.restartPages * 2, let writer {
             var logged: Int32 = 0, copied: Int32 = 0
             // SQLITE_BUSY when the background checkpoint is running: the next commit tries again.

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import TradingCore
 
 /// One audit-log row to write: who did what to which record, from where. Callers never put secrets (passwords,
 /// tokens) in `detail`.
@@ -46,7 +47,7 @@ public struct AuditStore: Sendable {
         try await session.run("""
             INSERT INTO audit_log (id, user_id, action, entity_id, detail, ip, request_id, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, [.uuid(UUID()), .uuid(entry.userID), .text(entry.action), .text(entry.entityID), .text(entry.detail),
+            """, [.uuid(UUID.random()), .uuid(entry.userID), .text(entry.action), .text(entry.entityID), .text(entry.detail),
                   .text(entry.ip), .text(entry.requestID), .date(entry.time)])
     }
 

@@ -62,7 +62,7 @@ public struct DatabaseExecutionRecorder: ExecutionRecorder {
                     INSERT INTO trades (id, order_id, user_id, symbol, side, quantity, price_paise, charges_paise,
                                         executed_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, [.uuid(UUID()), .uuid(orderID), .uuid(owner.rawValue), .text(order.symbol.rawValue),
+                    """, [.uuid(UUID.random()), .uuid(orderID), .uuid(owner.rawValue), .text(order.symbol.rawValue),
                           .text(order.side.rawValue), .integer(order.quantity), .integer(execution.price.paise),
                           .integer(breakdown.total.paise), .date(execution.time)])
             case let .failure(rejection):
@@ -80,7 +80,7 @@ public struct DatabaseExecutionRecorder: ExecutionRecorder {
                       .integer(order.charges?.stampDuty.paise), .integer(order.charges?.gst.paise),
                       .text(order.reason), .date(order.updatedAt), .date(order.executedAt), .uuid(orderID)])
             let detail = order.status == .executed
-                ? "\(order.side.rawValue) \(order.quantity) \(order.symbol) @\(execution.price.rupees)"
+                ? "\(order.side.rawValue) \(order.quantity) \(order.symbol) @\(execution.price.rupeesText)"
                 : (order.reason ?? "")
             try await AuditStore.append(AuditEntry(userID: owner.rawValue,
                                                    action: order.status == .executed ? "order.executed" : "order.failed",
@@ -106,7 +106,7 @@ public struct DatabaseExecutionRecorder: ExecutionRecorder {
                 INSERT INTO positions (id, user_id, symbol, quantity, average_paise, realised_paise, reserved_quantity,
                                        updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, 0, ?)
-                """, [.uuid(UUID()), .uuid(owner.rawValue), .text(holding.symbol.rawValue), .integer(holding.quantity),
+                """, [.uuid(UUID.random()), .uuid(owner.rawValue), .text(holding.symbol.rawValue), .integer(holding.quantity),
                       .integer(holding.averagePrice.paise), .integer(holding.realisedPnL.paise), .date(time)])
         }
     }

@@ -64,7 +64,7 @@ public struct DatabaseFiringRecorder: FiringRecorder {
             UPDATE rules SET fire_count = ?, state = ?, last_fired_at = ?, updated_at = ? WHERE id = ?
             """, [.integer(rule.fireCount), .text(rule.state.rawValue), .date(firing.time), .date(firing.time),
                   .uuid(rule.id.rawValue)])
-        let item = CartItem(id: UUID(), owner: firing.owner, symbol: firing.symbol, quantity: 1,
+        let item = CartItem(id: UUID.random(), owner: firing.owner, symbol: firing.symbol, quantity: 1,
                             priceWhenAdded: firing.price, autoAdded: true, ruleID: firing.ruleID,
                             fireNumber: rule.fireCount, addedAt: firing.time)
         try await CartStore.insert(item, in: session)

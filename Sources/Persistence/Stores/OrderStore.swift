@@ -92,7 +92,7 @@ public struct OrderStore: Sendable {
                     let quantity = try line.quantity ?? item.integer("quantity")
                     let order: Order
                     do {
-                        order = try Order(id: OrderID(UUID()), owner: owner, symbol: symbol, side: .buy,
+                        order = try Order(id: OrderID(UUID.random()), owner: owner, symbol: symbol, side: .buy,
                                           type: .market, quantity: quantity, limitPrice: nil, createdAt: now)
                         _ = try order.checkedValue(marketPrice: estimate)
                     } catch let error as ValidationError {
@@ -104,7 +104,7 @@ public struct OrderStore: Sendable {
                         """, [.text(CartItemModel.Status.checkedOut.rawValue), .integer(quantity), .date(now),
                               .uuid(line.cartItemID)])
                 }
-                let checkoutID = UUID()
+                let checkoutID = UUID.random()
                 try await session.run("""
                     INSERT INTO checkouts (id, user_id, idempotency_key, fingerprint, created_at) VALUES (?, ?, ?, ?, ?)
                     """, [.uuid(checkoutID), .uuid(owner.rawValue), .text(idempotencyKey), .text(fingerprint),

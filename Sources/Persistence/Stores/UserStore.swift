@@ -12,7 +12,7 @@ public struct UserStore: Sendable {
     public func create(email: String, passwordHash: String, startingCash: Money, now: Date) async throws -> UserModel {
         do {
             return try await TransactionRunner.run(on: database) { tx in
-                let user = UserModel(id: UUID(), email: email, passwordHash: passwordHash, createdAt: now)
+                let user = UserModel(id: UUID.random(), email: email, passwordHash: passwordHash, createdAt: now)
                 try await user.create(on: tx)
                 try await AccountModel(userID: user.id!, cashPaise: startingCash.paise, updatedAt: now).create(on: tx)
                 return user

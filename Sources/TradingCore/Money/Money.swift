@@ -44,6 +44,19 @@ public struct Money: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The amount in rupees as a `Decimal` (exact).
     public var rupees: Decimal { Decimal(paise) / 100 }
 
+    /// The amount in rupees as plain text, as `rupees` prints it ("2750", "2750.5", "-0.05"): no grouping, no
+    /// trailing zeros. Integer arithmetic only: the `Decimal` division behind `rupees` was 3 % of a rule's CPU when
+    /// its audit line was built from it.
+    public var rupeesText: String {
+        let magnitude = paise.magnitude
+        let whole = String(magnitude / 100)
+        let fraction = magnitude % 100
+        let sign = paise < 0 ? "-" : ""
+        if fraction == 0 { return sign + whole }
+        if fraction % 10 == 0 { return sign + whole + "." + String(fraction / 10) }
+        return sign + whole + (fraction < 10 ? ".0" : ".") + String(fraction)
+    }
+
     /// The amount in rupees as a `Double`, for the wire only (two decimals always round-trip).
     public var rupeesDouble: Double { Double(paise) / 100 }
 
