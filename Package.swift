@@ -31,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
         // MARK: - cryptography (HMAC for TOTP; credentials at rest)
         .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
+        // MARK: - outside venues (HTTP client for SmartAPI and Yahoo)
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.20.0"),
     ],
     targets: [
         // MARK: - domain (pure: no I/O, no clocks, no frameworks)
@@ -51,7 +53,10 @@ let package = Package(
         // Angel One SmartAPI: TOTP, SmartAPI replies, SmartStream frames (its session, REST, feed and broker follow).
         .target(
             name: "AngelOne",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: strictSettings
         ),
         .target(
@@ -76,6 +81,7 @@ let package = Package(
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "JWT", package: "jwt"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
         ),
@@ -101,6 +107,12 @@ let package = Package(
         // SmartStream frames decoded per second on one core (`make bench-smartstream`).
         .executableTarget(name: "SmartStreamBench", dependencies: ["AngelOne"], swiftSettings: strictSettings),
 
+        // Fakes of the venues this machine cannot reach (SmartAPI first), speaking their exact wire formats: tests only.
+        .target(
+            name: "FakeVenues",
+            dependencies: ["AngelOne", .product(name: "Vapor", package: "vapor")],
+            swiftSettings: strictSettings
+        ),
         // Helpers shared by test targets only (never linked into the server).
         .target(name: "TestSupport", dependencies: ["Persistence"], path: "Sources/TestSupport"),
 
@@ -108,7 +120,10 @@ let package = Package(
         .testTarget(name: "TradingCoreTests", dependencies: ["TradingCore"]),
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData"]),
         .testTarget(name: "BrokersTests", dependencies: ["Brokers", "TestSupport"]),
-        .testTarget(name: "AngelOneTests", dependencies: ["AngelOne"]),
+        .testTarget(
+            name: "AngelOneTests",
+            dependencies: ["AngelOne", "FakeVenues", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+        ),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Brokers"]),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence", "TestSupport"]),
         .testTarget(

@@ -9,6 +9,9 @@ public enum SmartAPIFailure: Error, Equatable, Sendable, CustomStringConvertible
     case rejected(code: String, message: String)
     /// An answer that is not one of SmartAPI's envelopes (an HTML outage page, an empty 400, garbage).
     case unreadable(httpStatus: Int, detail: String)
+    /// No answer: the connection failed or the call timed out. For an order placement this says nothing about
+    /// whether the order went through; only the order book can.
+    case unreachable(detail: String)
 
     /// Error codes after which only a new login helps.
     public static let reauthenticationCodes: Set<String> = ["AG8001", "AG8002", "AG8003", "AB8050", "AB8051", "AB1010",
@@ -18,7 +21,7 @@ public enum SmartAPIFailure: Error, Equatable, Sendable, CustomStringConvertible
     public var code: String? {
         switch self {
         case .reauthenticate(let code, _), .rejected(let code, _): code
-        case .rateLimited, .unreadable: nil
+        case .rateLimited, .unreadable, .unreachable: nil
         }
     }
 
@@ -28,6 +31,7 @@ public enum SmartAPIFailure: Error, Equatable, Sendable, CustomStringConvertible
         case .rateLimited(let message): "rate limited by the broker (\(message))"
         case .rejected(let code, let message): code.isEmpty ? message : "\(code): \(message)"
         case .unreadable(let status, let detail): "unreadable answer (HTTP \(status)): \(detail)"
+        case .unreachable(let detail): "SmartAPI did not answer: \(detail)"
         }
     }
 }

@@ -65,7 +65,7 @@ for (mode, name) in [(SmartStreamMode.ltp, "ltp"), (.quote, "quote"), (.snapQuot
     }
     let elapsed = (clock.now - start) / .seconds(1)
     let rate = Double(decoded) / elapsed
-    let line = String(format: "%-11@ %5d   %-7@ %12.0f   %10.1f", mode.description as NSString, template.count,
-                      source as NSString, rate, 1e9 / rate)
-    print(line + (checksum == 42 ? " " : ""))
+    func padded(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(0, width - text.count)) }
+    let figures = String(format: "%5d   %@ %12.0f   %10.1f", template.count, padded(source, 7), rate, 1e9 / rate)
+    print(padded(mode.description, 11) + " " + figures + (checksum == 42 ? " " : ""))
 }

@@ -1,0 +1,136 @@
+import Foundation
+
+/// One Angel One account's session: logs in with a fresh TOTP, refreshes its tokens, re-establishes itself once
+/// when SmartAPI says it is gone, and says where it stands, so that what needs the broker can pause with a reason
+/// instead of failing silently.
+///
+/// A login refused for its TOTP (AB1050) is tried once more with the next 30-second window's code, never hammered
+/// (SmartAPI allows one login a second). A call refused for its session (AG8001, AG8002, …) logs in again once and
+/// repeats; if that fails too the state becomes `reconnectNeeded` with the broker's reason, until `connect()`.
+public actor AngelOneSession {
+    /// Where the session stands, as `GET /api/broker` reports it.
+    public enum State: String, Sendable {
+        case connecting
+        case connected
+        case reconnectNeeded = "reconnect_needed"
+        case disconnected
+    }
+
+    /// The state and what goes with it.
+    public struct Status: Equatable, Sendable {
+        public var state: State
+        public var since: Date
+        /// When SmartAPI will end the session whatever happens (28 hours after login).
+        public var sessionExpiresAt: Date?
+        /// The broker's last refusal, in its words (never a secret).
+        public var lastError: String?
+    }
+
+    /// How long a SmartAPI session lasts after its login.
+    public static let sessionLifetime: TimeInterval = 28 * 3600
+
+    private let credentials: AngelOneCredentials
+    private let client: SmartAPIClient
+    private let now: @Sendable () -> Date
+    private let sleep: @Sendable (Duration) async throws -> Void
+    private var tokens: SessionTokens?
+    private var lastLoginAttempt: Date?
+    public private(set) var status: Status
+
+    public init(credentials: AngelOneCredentials, client: SmartAPIClient, now: @escaping @Sendable () -> Date = Date.init,
+                sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }) {
+        self.credentials = credentials
+        self.client = client
+        self.now = now
+        self.sleep = sleep
+        status = Status(state: .disconnected, since: now(), sessionExpiresAt: nil, lastError: nil)
+    }
+
+    /// The feed token of the live session, for the market-data socket.
+    public var feedToken: String? { tokens?.feedToken }
+
+    /// Logs in (again), and answers where that left the session.
+    @discardableResult
+    public func connect() async -> Status {
+        move(to: .connecting, error: nil)
+        do {
+            try await logIn()
+        } catch {
+            tokens = nil
+            move(to: .reconnectNeeded, error: error.description)
+        }
+        return status
+    }
+
+    /// Runs `call` with the session's tokens; when SmartAPI says the session is gone, logs in once and runs it again.
+    /// Throws `reconnectNeeded`'s reason when there is no session to use.
+    public func perform<Value: Sendable>(_ call: @Sendable (SessionTokens) async throws(SmartAPIFailure) -> Value)
+        async throws(SmartAPIFailure) -> Value {
+        guard let current = tokens, status.state == .connected else {
+            throw .rejected(code: "", message: "the broker is not connected: \(status.lastError ?? status.state.rawValue)")
+        }
+        do {
+            return try await call(current)
+        } catch .reauthenticate(let code, let message) {
+            do {
+                try await logIn()
+            } catch {
+                tokens = nil
+                move(to: .reconnectNeeded, error: "\(code): \(message); logging in again failed: \(error)")
+                throw error
+            }
+            guard let renewed = tokens else { throw .reauthenticate(code: code, message: message) }
+            return try await call(renewed)
+        }
+    }
+
+    /// Exchanges the refresh token for new tokens (before the JWT expires); a refused refresh logs in again.
+    public func refresh() async {
+        guard let current = tokens else { return }
+        do {
+            tokens = try await client.generateTokens(apiKey: credentials.apiKey, refreshToken: current.refreshToken,
+                                                     jwt: current.jwtToken)
+        } catch {
+            await connect()
+        }
+    }
+
+    /// Logs out on the broker's side (best effort) and forgets the tokens.
+    public func disconnect() async {
+        if let current = tokens {
+            try? await client.logout(apiKey: credentials.apiKey, clientCode: credentials.clientCode, jwt: current.jwtToken)
+        }
+        tokens = nil
+        move(to: .disconnected, error: nil)
+    }
+
+    /// A login with this window's TOTP; refused for the TOTP, once more with the next window's.
+    private func logIn() async throws(SmartAPIFailure) {
+        do {
+            try await logInOnce()
+        } catch .rejected(let code, _) where code == "AB1050" {
+            // Clocks drift and a code can be used up at the window's edge: wait for the next window, once.
+            let wait = credentials.totp.secondsRemaining(at: now()) + 0.5
+            try? await sleep(.milliseconds(Int(wait * 1_000)))
+            try await logInOnce()
+        }
+    }
+
+    private func logInOnce() async throws(SmartAPIFailure) {
+        // SmartAPI allows one login a second per client.
+        if let last = lastLoginAttempt, now().timeIntervalSince(last) < 1 {
+            try? await sleep(.milliseconds(Int((1 - now().timeIntervalSince(last)) * 1_000) + 10))
+        }
+        lastLoginAttempt = now()
+        let loggedInAt = now()
+        tokens = try await client.login(apiKey: credentials.apiKey, clientCode: credentials.clientCode,
+                                        pin: credentials.pin, totp: credentials.totp.code(at: loggedInAt))
+        status = Status(state: .connected, since: loggedInAt,
+                        sessionExpiresAt: loggedInAt.addingTimeInterval(Self.sessionLifetime), lastError: nil)
+    }
+
+    private func move(to state: State, error: String?) {
+        status = Status(state: state, since: now(), sessionExpiresAt: state == .connected ? status.sessionExpiresAt : nil,
+                        lastError: error)
+    }
+}

@@ -1,0 +1,229 @@
+import AngelOne
+import Foundation
+import Synchronization
+import Vapor
+
+/// A stand-in for Angel One's SmartAPI REST service on loopback, for tests: it speaks the wire format of
+/// `../shared/reference/protocols.md` §1 exactly, failures included, because the real one cannot be reached here.
+///
+/// It keeps accounts (API key, client code, PIN, TOTP secret), checks every login's TOTP (this window or the one
+/// before, as RFC 6238 allows), refuses a second login of one client within a second with the plain-text 403 of the
+/// rate limit, answers gateway failures in the `success/errorCode` dialect and business failures in the
+/// `status/errorcode` one, and hands out tokens that `expireSessions()` invalidates, as a broker's nightly reset does.
+public final class FakeSmartAPI: Sendable {
+    /// One broker account the fake knows.
+    public struct Account: Sendable {
+        public let apiKey: String
+        public let clientCode: String
+        public let pin: String
+        public let totpSecret: String
+
+        public init(apiKey: String, clientCode: String, pin: String, totpSecret: String) {
+            self.apiKey = apiKey
+            self.clientCode = clientCode
+            self.pin = pin
+            self.totpSecret = totpSecret
+        }
+    }
+
+    /// What the fake remembers between calls.
+    struct State {
+        var sessions: [String: Session] = [:]
+        var lastLogin: [String: Date] = [:]
+        var loginAttempts = 0
+        var refuseTOTPs = 0
+        var callsByPath: [String: Int] = [:]
+    }
+
+    struct Session {
+        let clientCode: String
+        let refreshToken: String
+    }
+
+    private let app: Application
+    private let accounts: [String: Account]
+    private let enforceLoginRate: Bool
+    private let state = Mutex(State())
+    private let port = Atomic<Int>(0)
+
+    /// Starts the fake on an ephemeral loopback port.
+    /// `enforceLoginRate: false` lifts the one-login-a-second limit, for tests that replace the session's clock.
+    public static func start(accounts: [Account], enforceLoginRate: Bool = true) async throws -> FakeSmartAPI {
+        let app = try await Application.make(.testing)
+        app.logger.logLevel = .warning
+        // Routes first: the server compiles its router when it starts.
+        let fake = FakeSmartAPI(app: app, accounts: accounts, enforceLoginRate: enforceLoginRate)
+        fake.routes()
+        do {
+            try await app.server.start(address: .hostname("127.0.0.1", port: 0))
+            guard let port = app.http.server.shared.localAddress?.port else { throw Abort(.internalServerError) }
+            fake.port.store(port, ordering: .releasing)
+            return fake
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+    }
+
+    private init(app: Application, accounts: [Account], enforceLoginRate: Bool) {
+        self.app = app
+        self.enforceLoginRate = enforceLoginRate
+        self.accounts = Dictionary(accounts.map { ($0.clientCode, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Where the fake listens, as `ANGELONE_API_URL` would be set.
+    public var baseURL: String { "http://127.0.0.1:\(port.load(ordering: .acquiring))" }
+
+    /// Stops listening.
+    public func shutdown() async {
+        await app.server.shutdown()
+        try? await app.asyncShutdown()
+    }
+
+    /// Invalidates every token handed out so far: the next secure call answers AG8001.
+    public func expireSessions() { state.withLock { $0.sessions.removeAll() } }
+
+    /// Refuses the next `count` logins' TOTPs (AB1050) even when they are right, as SmartAPI does for a code used at
+    /// the edge of its window.
+    public func refuseTOTPs(_ count: Int) { state.withLock { $0.refuseTOTPs = count } }
+
+    /// Logins tried, accepted or not.
+    public var loginAttempts: Int { state.withLock { $0.loginAttempts } }
+
+    /// Calls received on `path`.
+    public func calls(_ path: String) -> Int { state.withLock { $0.callsByPath[path] ?? 0 } }
+
+    // MARK: - routes
+
+    private func routes() {
+        let auth = app.grouped("rest", "auth", "angelbroking")
+        auth.post("user", "v1", "loginByPassword") { [self] request in login(request) }
+        auth.post("jwt", "v1", "generateTokens") { [self] request in generateTokens(request) }
+        let secure = app.grouped("rest", "secure", "angelbroking", "user", "v1")
+        secure.get("getProfile") { [self] request in profile(request) }
+        secure.post("logout") { [self] request in logout(request) }
+    }
+
+    private func login(_ request: Request) -> Response {
+        count(request)
+        let body = Self.body(request)
+        let clientCode = body["clientcode"] ?? ""
+        let now = Date()
+        let limited = state.withLock { state in
+            state.loginAttempts += 1
+            defer { state.lastLogin[clientCode] = now }
+            guard let last = state.lastLogin[clientCode] else { return false }
+            return now.timeIntervalSince(last) < 1
+        }
+        if limited && enforceLoginRate { return Self.rateLimited() }
+        guard let account = accounts[clientCode], body["password"] == account.pin,
+              request.headers.first(name: "X-PrivateKey") == account.apiKey else {
+            // The documentation's sample of this failure sends strings for the boolean and the data.
+            return Self.json(["status": "false", "message": "Login Id or password is invalid", "errorcode": "AB1007",
+                              "data": "null"])
+        }
+        let refused = state.withLock { state in
+            defer { state.refuseTOTPs = max(0, state.refuseTOTPs - 1) }
+            return state.refuseTOTPs > 0
+        }
+        guard !refused, let totp = try? TOTP(base32Secret: account.totpSecret), let sent = body["totp"],
+              [now, now.addingTimeInterval(-30)].contains(where: { totp.code(at: $0) == sent }) else {
+            return Self.json(["status": false, "message": "Invalid totp and client combination", "errorcode": "AB1050",
+                              "data": NSNull()])
+        }
+        return Self.success(newSession(for: clientCode))
+    }
+
+    private func generateTokens(_ request: Request) -> Response {
+        count(request)
+        guard let jwt = Self.bearer(request) else { return Self.gateway("AG8003", "Token missing") }
+        let refresh = Self.body(request)["refreshToken"] ?? ""
+        let session = state.withLock { $0.sessions[jwt] }
+        guard let session else { return Self.gateway("AG8001", "Invalid Token") }
+        guard session.refreshToken == refresh else {
+            return Self.json(["status": false, "message": "Invalid Refresh Token", "errorcode": "AB8050", "data": NSNull()])
+        }
+        state.withLock { _ = $0.sessions.removeValue(forKey: jwt) }
+        return Self.success(newSession(for: session.clientCode))
+    }
+
+    private func profile(_ request: Request) -> Response {
+        count(request)
+        switch authorised(request) {
+        case .failure(let failure): return failure.response
+        case .success(let session):
+            return Self.json(["status": true, "message": "SUCCESS", "errorcode": "", "data": [
+                "clientcode": session.clientCode, "name": "Test User", "email": "", "mobileno": "",
+                "exchanges": ["nse_cm", "bse_cm"], "products": ["CNC", "MIS"], "lastlogintime": "", "broker": "",
+            ]])
+        }
+    }
+
+    private func logout(_ request: Request) -> Response {
+        count(request)
+        switch authorised(request) {
+        case .failure(let failure): return failure.response
+        case .success:
+            if let jwt = Self.bearer(request) { state.withLock { _ = $0.sessions.removeValue(forKey: jwt) } }
+            return Self.json(["status": true, "message": "SUCCESS", "errorcode": "", "data": ""])
+        }
+    }
+
+    // MARK: - helpers
+
+    private func authorised(_ request: Request) -> Result<Session, ResponseFailure> {
+        guard let jwt = Self.bearer(request) else { return .failure(ResponseFailure(Self.gateway("AG8003", "Token missing"))) }
+        guard let session = state.withLock({ $0.sessions[jwt] }) else {
+            return .failure(ResponseFailure(Self.gateway("AG8001", "Invalid Token")))
+        }
+        return .success(session)
+    }
+
+    private func newSession(for clientCode: String) -> [String: String] {
+        let jwt = "jwt-" + UUID().uuidString, refresh = "refresh-" + UUID().uuidString
+        state.withLock { $0.sessions[jwt] = Session(clientCode: clientCode, refreshToken: refresh) }
+        return ["jwtToken": jwt, "refreshToken": refresh, "feedToken": "feed-" + UUID().uuidString]
+    }
+
+    private func count(_ request: Request) {
+        state.withLock { $0.callsByPath[request.url.path, default: 0] += 1 }
+    }
+
+    private static func bearer(_ request: Request) -> String? {
+        guard let value = request.headers.first(name: .authorization), value.hasPrefix("Bearer ") else { return nil }
+        let token = String(value.dropFirst(7))
+        return token.isEmpty ? nil : token
+    }
+
+    /// The JSON body's string fields; anything else is treated as absent, as a lenient server would.
+    private static func body(_ request: Request) -> [String: String] {
+        guard let buffer = request.body.data,
+              let object = try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) as? [String: Any]
+        else { return [:] }
+        return object.compactMapValues { $0 as? String }
+    }
+
+    private static func success(_ data: [String: String]) -> Response {
+        json(["status": true, "message": "SUCCESS", "errorcode": "", "data": data])
+    }
+
+    private static func gateway(_ code: String, _ message: String) -> Response {
+        json(["success": false, "message": message, "errorCode": code, "data": ""])
+    }
+
+    private static func rateLimited() -> Response {
+        Response(status: .forbidden, headers: ["Content-Type": "text/plain"],
+                 body: .init(string: "Access denied because of exceeding access rate"))
+    }
+
+    static func json(_ object: [String: Any], status: HTTPResponseStatus = .ok) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: object)) ?? Data("{}".utf8)
+        return Response(status: status, headers: ["Content-Type": "application/json"], body: .init(data: data))
+    }
+
+    /// A prepared failure answer, carried through `Result`.
+    struct ResponseFailure: Error, @unchecked Sendable {
+        let response: Response
+        init(_ response: Response) { self.response = response }
+    }
+}

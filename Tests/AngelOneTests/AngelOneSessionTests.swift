@@ -1,0 +1,124 @@
+import AngelOne
+import AsyncHTTPClient
+import FakeVenues
+import Foundation
+import Synchronization
+import Testing
+
+/// The session manager against the fake SmartAPI: its states, the one retry of a refused TOTP, and the one re-login
+/// when a call finds the session gone.
+@Suite("Angel One session: connect, retry once, re-login once, reconnect needed")
+struct AngelOneSessionTests {
+    static let account = FakeSmartAPI.Account(apiKey: "key-1", clientCode: "A123", pin: "4321",
+                                              totpSecret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ")
+
+    static func credentials(pin: String = "4321") throws -> AngelOneCredentials {
+        AngelOneCredentials(apiKey: "key-1", clientCode: "A123", pin: pin,
+                            totp: try TOTP(base32Secret: account.totpSecret))
+    }
+
+    /// Sleeps that only record how long they were asked for, so the tests do not wait for TOTP windows.
+    final class Sleeps: Sendable {
+        let asked = Mutex<[Duration]>([])
+        func sleep(_ duration: Duration) async throws { asked.withLock { $0.append(duration) } }
+    }
+
+    func withSession(pin: String = "4321",
+                     _ body: (FakeSmartAPI, AngelOneSession, Sleeps) async throws -> Void) async throws {
+        // The session's waits are recorded, not slept, so the fake must not hold it to real seconds.
+        let fake = try await FakeSmartAPI.start(accounts: [Self.account], enforceLoginRate: false)
+        let sleeps = Sleeps()
+        let session = AngelOneSession(
+            credentials: try Self.credentials(pin: pin),
+            client: SmartAPIClient(http: .shared, configuration: .init(baseURL: fake.baseURL)),
+            sleep: { try await sleeps.sleep($0) })
+        do {
+            try await body(fake, session, sleeps)
+        } catch {
+            await fake.shutdown()
+            throw error
+        }
+        await fake.shutdown()
+    }
+
+    @Test("connecting logs in: connected, since now, expiring 28 hours later, with a feed token")
+    func connects() async throws {
+        try await withSession { fake, session, _ in
+            #expect(await session.status.state == .disconnected)
+            let status = await session.connect()
+            #expect(status.state == .connected && status.lastError == nil)
+            #expect(abs(status.since.timeIntervalSinceNow) < 5)
+            #expect(status.sessionExpiresAt == status.since.addingTimeInterval(28 * 3600))
+            #expect(await session.feedToken != nil)
+            #expect(fake.loginAttempts == 1)
+        }
+    }
+
+    @Test("a refused TOTP is tried once more in the next window, and only once")
+    func totpRetry() async throws {
+        try await withSession { fake, session, sleeps in
+            fake.refuseTOTPs(1)
+            #expect(await session.connect().state == .connected)
+            #expect(fake.loginAttempts == 2)
+            // The first wait is for the next TOTP window (then the one-login-a-second guard may add its own).
+            let waited = try #require(sleeps.asked.withLock { $0.first })
+            #expect(waited >= .milliseconds(500) && waited <= .seconds(31), "waited \(waited) for the next window")
+
+            fake.refuseTOTPs(5)
+            let status = await session.connect()
+            #expect(status.state == .reconnectNeeded)
+            #expect(status.lastError?.contains("AB1050") == true)
+            #expect(fake.loginAttempts == 4, "two more tries, not five")
+        }
+    }
+
+    @Test("a wrong PIN leaves the session needing a reconnect, with the broker's reason and no secret")
+    func wrongPIN() async throws {
+        try await withSession(pin: "0000") { _, session, _ in
+            let status = await session.connect()
+            #expect(status.state == .reconnectNeeded)
+            #expect(status.lastError?.contains("AB1007") == true)
+            #expect(status.lastError?.contains("0000") == false)
+            await #expect(throws: SmartAPIFailure.self) {
+                try await session.perform { tokens throws(SmartAPIFailure) in tokens.jwtToken }
+            }
+        }
+    }
+
+    @Test("a call that finds the session gone logs in again once and goes through")
+    func relogin() async throws {
+        try await withSession { fake, session, _ in
+            await session.connect()
+            fake.expireSessions()
+            let client = SmartAPIClient(http: .shared, configuration: .init(baseURL: fake.baseURL))
+            let profile = try await session.perform { tokens throws(SmartAPIFailure) in
+                try await client.profile(apiKey: "key-1", jwt: tokens.jwtToken)
+            }
+            #expect(profile.clientCode == "A123")
+            #expect(fake.loginAttempts == 2)
+            #expect(await session.status.state == .connected)
+        }
+    }
+
+    @Test("logins keep one second apart, as SmartAPI requires")
+    func loginRate() async throws {
+        try await withSession { fake, session, sleeps in
+            await session.connect()
+            await session.connect()
+            #expect(fake.loginAttempts == 2)
+            let waited = try #require(sleeps.asked.withLock { $0.last })
+            #expect(waited >= .milliseconds(900), "waited \(waited)")
+        }
+    }
+
+    @Test("disconnecting logs out and forgets the session")
+    func disconnects() async throws {
+        try await withSession { fake, session, _ in
+            await session.connect()
+            await session.disconnect()
+            #expect(await session.status.state == .disconnected)
+            #expect(await session.feedToken == nil)
+            #expect(fake.calls("/rest/secure/angelbroking/user/v1/logout") == 1)
+        }
+    }
+}
