@@ -33,6 +33,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
         // MARK: - outside venues (HTTP client for SmartAPI and Yahoo)
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.20.0"),
+        .package(url: "https://github.com/vapor/websocket-kit.git", from: "2.15.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.65.0"),
     ],
     targets: [
         // MARK: - domain (pure: no I/O, no clocks, no frameworks)
@@ -50,12 +52,17 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(name: "MarketData", dependencies: ["TradingCore"], swiftSettings: strictSettings),
-        // Angel One SmartAPI: TOTP, SmartAPI replies, SmartStream frames (its session, REST, feed and broker follow).
+        // Angel One SmartAPI: TOTP, REST client and session, SmartStream frames and feed (its broker follows).
         .target(
             name: "AngelOne",
             dependencies: [
+                "TradingCore",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "WebSocketKit", package: "websocket-kit"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strictSettings
         ),
@@ -122,7 +129,8 @@ let package = Package(
         .testTarget(name: "BrokersTests", dependencies: ["Brokers", "TestSupport"]),
         .testTarget(
             name: "AngelOneTests",
-            dependencies: ["AngelOne", "FakeVenues", .product(name: "AsyncHTTPClient", package: "async-http-client")]
+            dependencies: ["AngelOne", "FakeVenues", "TradingCore",
+                           .product(name: "AsyncHTTPClient", package: "async-http-client")]
         ),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Brokers"]),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence", "TestSupport"]),

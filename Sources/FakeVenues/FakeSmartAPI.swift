@@ -40,34 +40,26 @@ public final class FakeSmartAPI: Sendable {
         let refreshToken: String
     }
 
-    private let app: Application
+    private let server = Mutex<Application?>(nil)
     private let accounts: [String: Account]
-    private let enforceLoginRate: Bool
+    /// Logins of one client closer together than this meet the rate limit (nil: no limit).
+    private let loginInterval: TimeInterval?
     private let state = Mutex(State())
     private let port = Atomic<Int>(0)
 
     /// Starts the fake on an ephemeral loopback port.
-    /// `enforceLoginRate: false` lifts the one-login-a-second limit, for tests that replace the session's clock.
-    public static func start(accounts: [Account], enforceLoginRate: Bool = true) async throws -> FakeSmartAPI {
-        let app = try await Application.make(.testing)
-        app.logger.logLevel = .warning
-        // Routes first: the server compiles its router when it starts.
-        let fake = FakeSmartAPI(app: app, accounts: accounts, enforceLoginRate: enforceLoginRate)
-        fake.routes()
-        do {
-            try await app.server.start(address: .hostname("127.0.0.1", port: 0))
-            guard let port = app.http.server.shared.localAddress?.port else { throw Abort(.internalServerError) }
-            fake.port.store(port, ordering: .releasing)
-            return fake
-        } catch {
-            try? await app.asyncShutdown()
-            throw error
-        }
+    /// `loginInterval` is SmartAPI's one login a second; a test may widen it (so that a slow machine still sees two
+    /// quick logins as too quick) or lift it (`nil`, for tests that replace the session's clock).
+    public static func start(accounts: [Account], loginInterval: TimeInterval? = 1) async throws -> FakeSmartAPI {
+        let fake = FakeSmartAPI(accounts: accounts, loginInterval: loginInterval)
+        let (app, port) = try await LoopbackServer.start(routes: fake.routes)
+        fake.server.withLock { $0 = app }
+        fake.port.store(port, ordering: .releasing)
+        return fake
     }
 
-    private init(app: Application, accounts: [Account], enforceLoginRate: Bool) {
-        self.app = app
-        self.enforceLoginRate = enforceLoginRate
+    private init(accounts: [Account], loginInterval: TimeInterval?) {
+        self.loginInterval = loginInterval
         self.accounts = Dictionary(accounts.map { ($0.clientCode, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
@@ -76,8 +68,7 @@ public final class FakeSmartAPI: Sendable {
 
     /// Stops listening.
     public func shutdown() async {
-        await app.server.shutdown()
-        try? await app.asyncShutdown()
+        if let app = server.withLock({ $0 }) { await LoopbackServer.stop(app) }
     }
 
     /// Invalidates every token handed out so far: the next secure call answers AG8001.
@@ -95,7 +86,7 @@ public final class FakeSmartAPI: Sendable {
 
     // MARK: - routes
 
-    private func routes() {
+    private func routes(_ app: Application) {
         let auth = app.grouped("rest", "auth", "angelbroking")
         auth.post("user", "v1", "loginByPassword") { [self] request in login(request) }
         auth.post("jwt", "v1", "generateTokens") { [self] request in generateTokens(request) }
@@ -112,10 +103,10 @@ public final class FakeSmartAPI: Sendable {
         let limited = state.withLock { state in
             state.loginAttempts += 1
             defer { state.lastLogin[clientCode] = now }
-            guard let last = state.lastLogin[clientCode] else { return false }
-            return now.timeIntervalSince(last) < 1
+            guard let last = state.lastLogin[clientCode], let loginInterval else { return false }
+            return now.timeIntervalSince(last) < loginInterval
         }
-        if limited && enforceLoginRate { return Self.rateLimited() }
+        if limited { return Self.rateLimited() }
         guard let account = accounts[clientCode], body["password"] == account.pin,
               request.headers.first(name: "X-PrivateKey") == account.apiKey else {
             // The documentation's sample of this failure sends strings for the boolean and the data.

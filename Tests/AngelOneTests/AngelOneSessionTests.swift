@@ -26,7 +26,7 @@ struct AngelOneSessionTests {
     func withSession(pin: String = "4321",
                      _ body: (FakeSmartAPI, AngelOneSession, Sleeps) async throws -> Void) async throws {
         // The session's waits are recorded, not slept, so the fake must not hold it to real seconds.
-        let fake = try await FakeSmartAPI.start(accounts: [Self.account], enforceLoginRate: false)
+        let fake = try await FakeSmartAPI.start(accounts: [Self.account], loginInterval: nil)
         let sleeps = Sleeps()
         let session = AngelOneSession(
             credentials: try Self.credentials(pin: pin),

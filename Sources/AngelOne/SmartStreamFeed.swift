@@ -1,0 +1,261 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+import TradingCore
+import WebSocketKit
+
+/// Angel One's live prices as a `QuoteFeed`: one SmartStream 2.0 connection, subscribed to the catalogue's tokens,
+/// its binary frames decoded into ticks for the engine (`../shared/reference/protocols.md` §2).
+///
+/// It keeps itself alive: a text `ping` every `heartbeat`, and a connection from which nothing at all (not even a
+/// `pong`) arrived for `silenceLimit` is closed and opened again, as is one the server closes. Reconnecting waits
+/// with exponential backoff and jitter, asks for fresh credentials (the session may have logged in again) and
+/// subscribes again. Frames that do not decode are counted by reason and skipped; none stops the feed.
+public final class SmartStreamFeed: QuoteFeed {
+    /// What the socket needs to open: the four headers SmartStream checks.
+    public struct Credentials: Sendable, CustomStringConvertible {
+        public let jwt: String
+        public let apiKey: String
+        public let clientCode: String
+        public let feedToken: String
+
+        public init(jwt: String, apiKey: String, clientCode: String, feedToken: String) {
+            self.jwt = jwt
+            self.apiKey = apiKey
+            self.clientCode = clientCode
+            self.feedToken = feedToken
+        }
+
+        public var description: String { "SmartStream credentials for \(clientCode) (secrets hidden)" }
+    }
+
+    /// Where to connect and how patiently.
+    public struct Configuration: Sendable {
+        /// `ANGELONE_STREAM_URL`: `wss://smartapisocket.angelone.in/smart-stream` in production.
+        public var url: String
+        public var mode: SmartStreamMode
+        /// SmartStream wants a `ping` at least every 30 seconds.
+        public var heartbeat: Duration
+        /// Nothing received for this long means the connection is dead.
+        public var silenceLimit: Duration
+        public var initialBackoff: Duration
+        public var maxBackoff: Duration
+
+        public init(url: String, mode: SmartStreamMode = .quote, heartbeat: Duration = .seconds(25),
+                    silenceLimit: Duration = .seconds(60), initialBackoff: Duration = .seconds(1),
+                    maxBackoff: Duration = .seconds(60)) {
+            self.url = url
+            self.mode = mode
+            self.heartbeat = heartbeat
+            self.silenceLimit = silenceLimit
+            self.initialBackoff = initialBackoff
+            self.maxBackoff = maxBackoff
+        }
+    }
+
+    public let name = "angelone"
+    private let configuration: Configuration
+    private let subscription: SmartStreamSubscription
+    /// Token (with its exchange type) to the symbol StockCart knows it by.
+    private let symbols: [String: Symbol]
+    private let credentials: @Sendable () async throws -> Credentials
+    private let group: any EventLoopGroup
+    private let state: Mutex<SmartStreamHealth>
+
+    /// `instruments` pairs each catalogue symbol with its instrument (from the instrument master).
+    public init(configuration: Configuration, instruments: [(symbol: Symbol, instrument: Instrument)],
+                credentials: @escaping @Sendable () async throws -> Credentials,
+                group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws(SmartStreamSubscription.TooMany) {
+        self.configuration = configuration
+        let streamable = instruments.compactMap { pair in
+            pair.instrument.streamExchangeType.map { (exchangeType: $0, token: pair.instrument.token, symbol: pair.symbol) }
+        }
+        subscription = try SmartStreamSubscription(mode: configuration.mode,
+                                                   instruments: streamable.map { ($0.exchangeType, $0.token) })
+        symbols = Dictionary(streamable.map { ("\($0.exchangeType):\($0.token)", $0.symbol) },
+                             uniquingKeysWith: { first, _ in first })
+        self.credentials = credentials
+        self.group = group
+        state = Mutex(SmartStreamHealth(state: .connecting, since: Date()))
+    }
+
+    /// How the connection is doing now.
+    public var health: SmartStreamHealth { state.withLock { $0 } }
+
+    public func ticks() -> AsyncStream<Tick> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Tick.self, bufferingPolicy: .bufferingNewest(10_000))
+        let task = Task { await self.run(continuation) }
+        continuation.onTermination = { _ in task.cancel() }
+        return stream
+    }
+
+    // MARK: - connection loop
+
+    private func run(_ output: AsyncStream<Tick>.Continuation) async {
+        var failures = 0
+        while !Task.isCancelled {
+            let ended = await connectOnce(output)
+            guard !Task.isCancelled else { break }
+            failures = ended.receivedFrames ? 1 : failures + 1
+            let delay = backoff(after: failures)
+            state.withLock { health in
+                health.state = .reconnecting
+                health.since = Date()
+                health.lastError = ended.reason
+                health.lastDisconnect = ended.reason
+                health.reconnects += 1
+            }
+            try? await Task.sleep(for: delay)
+        }
+        output.finish()
+    }
+
+    /// Exponential from `initialBackoff`, capped at `maxBackoff`, with up to a quarter of random jitter so that many
+    /// clients dropped at once do not all come back in the same instant.
+    func backoff(after failures: Int) -> Duration {
+        let base = configuration.initialBackoff * (1 << min(max(failures - 1, 0), 16))
+        let capped = min(base, configuration.maxBackoff)
+        let jitter = Double.random(in: 0...0.25)
+        return capped + capped * jitter
+    }
+
+    /// How one connection ended.
+    struct Ending: Sendable {
+        var reason: String
+        var receivedFrames: Bool
+    }
+
+    /// Opens the socket, subscribes and streams until the connection ends; never throws.
+    private func connectOnce(_ output: AsyncStream<Tick>.Continuation) async -> Ending {
+        state.withLock { health in
+            health.state = .connecting
+            health.since = Date()
+        }
+        let current: Credentials
+        do {
+            current = try await credentials()
+        } catch {
+            return Ending(reason: "no session for the market feed: \(error)", receivedFrames: false)
+        }
+        let headers: HTTPHeaders = ["Authorization": "Bearer \(current.jwt)", "x-api-key": current.apiKey,
+                                    "x-client-code": current.clientCode, "x-feed-token": current.feedToken]
+        let connection = Connection()
+        do {
+            try await WebSocket.connect(to: configuration.url, headers: headers,
+                                        configuration: .init(maxFrameSize: 1 << 20), on: group) { socket in
+                connection.attach(socket)
+                socket.onBinary { [self] _, buffer in received(binary: buffer, output: output, connection: connection) }
+                socket.onText { [self] _, text in received(text: text, connection: connection) }
+                socket.onClose.whenComplete { _ in connection.closed() }
+                socket.send(self.subscription.message())
+            }.get()
+        } catch WebSocketClient.Error.invalidResponseStatus(let head) {
+            let reason = head.headers.first(name: "x-error-message") ?? "HTTP \(head.status.code)"
+            return Ending(reason: "SmartStream refused the connection: \(reason)", receivedFrames: false)
+        } catch {
+            return Ending(reason: "SmartStream unreachable: \(error)", receivedFrames: false)
+        }
+        state.withLock { health in
+            health.state = .live
+            health.since = Date()
+            health.lastError = nil
+        }
+        await withTaskCancellationHandler {
+            await keepAlive(connection)
+        } onCancel: {
+            connection.close(reason: "stopped")
+        }
+        return Ending(reason: connection.reason ?? "closed by the server", receivedFrames: connection.receivedFrames)
+    }
+
+    /// Pings every heartbeat and closes a connection silent for longer than the limit; returns once it is closed
+    /// (looking every 100 ms, so a closed connection is reopened at once).
+    private func keepAlive(_ connection: Connection) async {
+        let poll = Duration.milliseconds(100)
+        var sincePing = Duration.zero
+        while !connection.isClosed {
+            try? await Task.sleep(for: poll)
+            sincePing += poll
+            if sincePing >= configuration.heartbeat {
+                connection.send("ping")
+                sincePing = .zero
+            }
+            if let silence = connection.silence, silence > configuration.silenceLimit {
+                connection.close(reason: "nothing received for \(silence.components.seconds) s: the feed is silent")
+            }
+        }
+    }
+
+    private func received(binary buffer: ByteBuffer, output: AsyncStream<Tick>.Continuation, connection: Connection) {
+        connection.heard()
+        let decoded = buffer.withUnsafeReadableBytes { bytes in
+            Result { () throws(SmartStreamFrameError) in try SmartStreamDecoder.decode(bytes) }
+        }
+        let now = Date()
+        switch decoded {
+        case .failure(let error):
+            state.withLock { health in
+                health.lastFrameAt = now
+                health.badFrames[error.reason.rawValue, default: 0] += 1
+            }
+        case .success(let packet):
+            guard let symbol = symbols["\(packet.exchangeType):\(packet.token)"], let price = packet.lastTradedPrice,
+                  packet.priceDivisor == 100 else {
+                state.withLock { health in
+                    health.lastFrameAt = now
+                    health.unknownTokens += 1
+                }
+                return
+            }
+            state.withLock { health in
+                health.lastFrameAt = now
+                health.lastTickAt = now
+            }
+            let time = Date(timeIntervalSince1970: Double(packet.exchangeTimestamp) / 1_000)
+            output.yield(Tick(symbol: symbol, price: Money(paise: price), volume: packet.quote?.lastTradedQuantity ?? 0,
+                              time: time))
+        }
+    }
+
+    private func received(text: String, connection: Connection) {
+        connection.heard()
+        state.withLock { $0.lastFrameAt = Date() }
+        // `pong`, or a JSON error about a subscription: nothing to do but note it.
+        if text != "pong", text.contains("errorCode") {
+            state.withLock { $0.lastError = "SmartStream: \(text.prefix(200))" }
+        }
+    }
+
+    /// One open socket and what it has heard, shared by its callbacks and the keep-alive loop.
+    final class Connection: Sendable {
+        private struct Inner {
+            var socket: WebSocket?
+            var lastHeard = ContinuousClock.now
+            var heardAnything = false
+            var closed = false
+            var reason: String?
+        }
+
+        private let inner = Mutex(Inner())
+
+        func attach(_ socket: WebSocket) { inner.withLock { $0.socket = socket } }
+        func heard() { inner.withLock { $0.lastHeard = .now; $0.heardAnything = true } }
+        func closed() { inner.withLock { $0.closed = true } }
+        var isClosed: Bool { inner.withLock { $0.closed } }
+        var receivedFrames: Bool { inner.withLock { $0.heardAnything } }
+        var reason: String? { inner.withLock { $0.reason } }
+        var silence: Duration? { inner.withLock { $0.closed ? nil : ContinuousClock.now - $0.lastHeard } }
+
+        func send(_ text: String) { inner.withLock { $0.socket }?.send(text) }
+
+        func close(reason: String) {
+            let socket = inner.withLock { inner -> WebSocket? in
+                if inner.reason == nil { inner.reason = reason }
+                return inner.socket
+            }
+            if let socket { _ = socket.close(code: .goingAway) } else { closed() }
+        }
+    }
+}
