@@ -23,7 +23,7 @@ struct AngelOneSessionTests {
         func sleep(_ duration: Duration) async throws { asked.withLock { $0.append(duration) } }
     }
 
-    func withSession(pin: String = "4321",
+    func withSession(pin: String = "4321", now: @escaping @Sendable () -> Date = Date.init,
                      _ body: (FakeSmartAPI, AngelOneSession, Sleeps) async throws -> Void) async throws {
         // The session's waits are recorded, not slept, so the fake must not hold it to real seconds.
         let fake = try await FakeSmartAPI.start(accounts: [Self.account], loginInterval: nil)
@@ -31,7 +31,7 @@ struct AngelOneSessionTests {
         let session = AngelOneSession(
             credentials: try Self.credentials(pin: pin),
             client: SmartAPIClient(http: .shared, configuration: .init(baseURL: fake.baseURL)),
-            sleep: { try await sleeps.sleep($0) })
+            now: now, sleep: { try await sleeps.sleep($0) })
         do {
             try await body(fake, session, sleeps)
         } catch {
@@ -102,12 +102,16 @@ struct AngelOneSessionTests {
 
     @Test("logins keep one second apart, as SmartAPI requires")
     func loginRate() async throws {
-        try await withSession { fake, session, sleeps in
+        // A clock that stands still: the second login comes 0 s after the first, so the session must wait the whole
+        // second (whatever the machine's load does to real time between the two calls).
+        let instant = Date()
+        try await withSession(now: { instant }) { fake, session, sleeps in
             await session.connect()
+            #expect(sleeps.asked.withLock { $0.isEmpty })
             await session.connect()
             #expect(fake.loginAttempts == 2)
             let waited = try #require(sleeps.asked.withLock { $0.last })
-            #expect(waited >= .milliseconds(900), "waited \(waited)")
+            #expect(waited >= .seconds(1) && waited <= .milliseconds(1_100), "waited \(waited)")
         }
     }
 

@@ -53,8 +53,12 @@ struct SmartAPIClientTests {
     @Test("a wrong TOTP is AB1050, a wrong PIN AB1007 (in the string dialect), and neither leaks what was sent")
     func refusedLogins() async throws {
         try await withFake { _, client in
+            // A code that is neither this window's nor the last one's (the fake accepts both).
+            let totp = try TOTP(base32Secret: Self.account.totpSecret)
+            let valid = [Date(), Date().addingTimeInterval(-30)].map { totp.code(at: $0) }
+            let wrong = (0..<1_000_000).lazy.map { String(format: "%06d", $0) }.first { !valid.contains($0) }!
             let wrongTOTP = await failure { _ = try await client.login(apiKey: "key-1", clientCode: "A123", pin: "4321",
-                                                                         totp: "000000") }
+                                                                         totp: wrong) }
             #expect(wrongTOTP?.code == "AB1050")
             try await Task.sleep(for: .milliseconds(1_100)) // one login a second
             let wrongPIN = await failure { _ = try await client.login(apiKey: "key-1", clientCode: "A123", pin: "9999",

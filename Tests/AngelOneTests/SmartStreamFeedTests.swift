@@ -139,7 +139,7 @@ struct SmartStreamFeedTests {
     @Test("it pings on its heartbeat, and a connection silent past the limit is replaced")
     func heartbeatAndSilence() async throws {
         // A silence limit well above the heartbeat, so a loaded machine's pauses do not count as a dead feed.
-        try await withFeed(heartbeat: .milliseconds(150), silenceLimit: .seconds(3)) { fake, feed, _ in
+        try await withFeed(heartbeat: .milliseconds(150), silenceLimit: .seconds(5)) { fake, feed, _ in
             #expect(await eventually { fake.pings >= 3 })
             #expect(fake.upgrades == 1, "answered pings keep the connection")
             fake.answerPings(false)
