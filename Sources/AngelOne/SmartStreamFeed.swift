@@ -149,6 +149,13 @@ public final class SmartStreamFeed: QuoteFeed {
                 socket.onBinary { [self] _, buffer in received(binary: buffer, output: output, connection: connection) }
                 socket.onText { [self] _, text in received(text: text, connection: connection) }
                 socket.onClose.whenComplete { _ in connection.closed() }
+                // Live from the moment the subscription goes out (set before it, so whoever sees the subscription
+                // sees the state too).
+                self.state.withLock { health in
+                    health.state = .live
+                    health.since = Date()
+                    health.lastError = nil
+                }
                 socket.send(self.subscription.message())
             }.get()
         } catch WebSocketClient.Error.invalidResponseStatus(let head) {
@@ -156,11 +163,6 @@ public final class SmartStreamFeed: QuoteFeed {
             return Ending(reason: "SmartStream refused the connection: \(reason)", receivedFrames: false)
         } catch {
             return Ending(reason: "SmartStream unreachable: \(error)", receivedFrames: false)
-        }
-        state.withLock { health in
-            health.state = .live
-            health.since = Date()
-            health.lastError = nil
         }
         await withTaskCancellationHandler {
             await keepAlive(connection)

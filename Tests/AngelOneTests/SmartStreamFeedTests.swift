@@ -77,7 +77,7 @@ struct SmartStreamFeedTests {
             let list = try #require(params["tokenList"] as? [[String: Any]])
             #expect(list.count == 1 && list[0]["exchangeType"] as? Int == 1)
             #expect(list[0]["tokens"] as? [String] == ["2885", "3045"])
-            #expect(feed.health.state == .live)
+            #expect(await eventually { feed.health.state == .live })
 
             fake.broadcast(Self.quote(token: "2885", paise: 250_005, quantity: 12))
             fake.broadcast(Self.quote(token: "3045", paise: 81_235))
