@@ -252,12 +252,18 @@ public final class SmartStreamFeed: QuoteFeed {
 
         func send(_ text: String) { inner.withLock { $0.socket }?.send(text) }
 
+        /// Ends the connection without waiting for the peer: a dead peer never answers the close handshake, so the
+        /// connection counts as closed at once (the feed reconnects), and the socket is left to WebSocketKit's own
+        /// ping timeout, which closes the channel itself when no pong comes back.
         func close(reason: String) {
             let socket = inner.withLock { inner -> WebSocket? in
                 if inner.reason == nil { inner.reason = reason }
+                inner.closed = true
                 return inner.socket
             }
-            if let socket { _ = socket.close(code: .goingAway) } else { closed() }
+            guard let socket, !socket.isClosed else { return }
+            _ = socket.close(code: .goingAway)
+            socket.pingInterval = .seconds(2)
         }
     }
 }
