@@ -23,11 +23,7 @@ struct BearerAuthMiddleware: AsyncMiddleware {
         guard let value = headers.first(name: .authorization) else { return nil }
         let scheme = value.prefix(7)
         guard scheme.count == 7, scheme.lowercased() == "bearer " else { return nil }
-        // Trimmed by hand: Foundation's `trimmingCharacters(in:)` goes through NSString and cost 3 % of the CPU of
-        // every authenticated request (a profile of `POST /api/rules`).
-        let token = value.utf8.dropFirst(7).drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
-        let end = token.lastIndex { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\t") }
-        guard let end else { return nil }
-        return String(Substring(token[...end]))
+        let token = value.dropFirst(7).trimmingBlanks
+        return token.isEmpty ? nil : String(token)
     }
 }

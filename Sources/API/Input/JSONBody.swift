@@ -9,9 +9,9 @@ extension Request {
     func decodeJSONBody<T: Decodable>(_ type: T.Type) throws -> T {
         // Read by hand: `headers.contentType` runs Vapor's general header parser (3 % of the CPU of a rule's creation
         // in a profile), and `HTTPMediaType ==` would let a `*/*` wildcard match.
-        let contentType = headers.first(name: .contentType).map(ContentTypeValue.init)
-        guard let contentType, contentType.isJSON else {
-            let sent = headers.first(name: .contentType).map { "'\($0)'" } ?? "no Content-Type"
+        let declared = headers.first(name: .contentType)
+        guard let contentType = declared.map(ContentTypeValue.init), contentType.isJSON else {
+            let sent = declared.map { "'\($0)'" } ?? "no Content-Type"
             throw APIError(.unsupportedMediaType,
                            "the API accepts JSON bodies only (Content-Type: application/json); this request sent \(sent)",
                            field: "Content-Type")
@@ -35,25 +35,15 @@ struct ContentTypeValue {
 
     init(_ value: String) {
         let parts = value.split(separator: ";", omittingEmptySubsequences: false)
-        isJSON = parts.first.map { Self.trimmed($0).lowercased() == "application/json" } ?? false
+        isJSON = parts.first.map { $0.trimmingBlanks.lowercased() == "application/json" } ?? false
         var charset: String?
         for part in parts.dropFirst() {
             let pair = part.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard pair.count == 2, Self.trimmed(pair[0]).lowercased() == "charset" else { continue }
-            var text = Self.trimmed(pair[1])
+            guard pair.count == 2, pair[0].trimmingBlanks.lowercased() == "charset" else { continue }
+            var text = pair[1].trimmingBlanks
             if text.count >= 2, text.first == "\"", text.last == "\"" { text = text.dropFirst().dropLast() }
             charset = text.lowercased()
         }
         self.charset = charset
     }
-
-    /// Without the spaces and tabs around it.
-    private static func trimmed(_ text: Substring) -> Substring {
-        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
-        guard let start = text.firstIndex(where: { !blank($0) }), let end = text.lastIndex(where: { !blank($0) }) else {
-            return ""
-        }
-        return text[start...end]
-    }
 }
-

@@ -24,10 +24,10 @@ final class WALCheckpointer: @unchecked Sendable {
     /// How many pages the log must have grown past what was last checkpointed before the next checkpoint starts:
     /// SQLite's own default, so the background stays close behind the writers.
     static let thresholdPages: Int32 = 1_000
-    /// The log length (pages, about 64 MB) from which the writer completes a checkpoint itself, when the background
-    /// has just caught up (twice that in any case). Each completion pauses the writes for a sync of the database
-    /// file; at this length that is every few seconds under full load, rare enough to stay out of the p99 (at 4,000
-    /// pages `make bench-http` measured an order p99 of 20.7 ms, at 16,000 17.9 ms).
+    /// The log length (pages, about 64 MB) from which the writer completes a checkpoint itself, when the background is
+    /// within `catchUpPages` of the end (twice that length in any case). Each completion pauses the writes while the
+    /// writer copies those last frames and syncs what they changed; at this length that is every few seconds under
+    /// full load, a few milliseconds each (`docs/benchmarks.md`, HTTP step 11).
     static let restartPages: Int32 = 16_000
     /// How close behind the log's end the background must be for the writer to complete a checkpoint: what is left
     /// is what the writer copies (and syncs) while the writes wait.
@@ -92,11 +92,9 @@ final class WALCheckpointer: @unchecked Sendable {
         let behind = pages - checkpointedFrames.load(ordering: .relaxed)
         let caughtUp = behind >= 0 && behind <= Self.catchUpPages && !running.load(ordering: .acquiring)
         if pages >= Self.restartPages, caughtUp || pages >= Self.restartPages * 2, let writer {
-            var logged: Int32 = 0, copied: Int32 = 0
-            // SQLITE_BUSY when the background checkpoint is running: the next commit tries again.
-            if sqlite_nio_sqlite3_wal_checkpoint_v2(writer, nil, SQLITE_CHECKPOINT_PASSIVE, &logged, &copied) == SQLITE_OK,
-               logged >= 0 {
-                checkpointedFrames.store(max(copied, 0), ordering: .relaxed)
+            // Nothing copied when the background checkpoint holds the lock (SQLITE_BUSY): the next commit tries again.
+            if let copied = Self.checkpoint(writer) {
+                checkpointedFrames.store(copied, ordering: .relaxed)
                 completedCount.add(1, ordering: .relaxed)
                 writerCompleted.add(1, ordering: .relaxed)
             }
@@ -112,19 +110,26 @@ final class WALCheckpointer: @unchecked Sendable {
     private func startPass() {
         guard running.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else { return }
         queue.async { [self] in
-            var logged: Int32 = 0, copied: Int32 = 0
-            let status = sqlite_nio_sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, &logged, &copied)
-            if status == SQLITE_OK, logged >= 0 {
+            if let copied = Self.checkpoint(handle) {
                 // SQLite syncs the database file only in a checkpoint that copies the whole log, which under load is
                 // the writer's (`logGrew`): everything the background copied since the last restart would be flushed
                 // in that one sync while the writes wait (35 ms and growing with the database, measured). Flushing
                 // after every pass, here, leaves that sync only the last few frames.
                 if copied > checkpointedFrames.load(ordering: .relaxed) { _ = fdatasync(databaseFile) }
-                checkpointedFrames.store(max(copied, 0), ordering: .relaxed)
+                checkpointedFrames.store(copied, ordering: .relaxed)
                 completedCount.add(1, ordering: .relaxed)
             }
             running.store(false, ordering: .releasing)
         }
+    }
+
+    /// A `PASSIVE` checkpoint on `connection`: the log frames copied so far, or nil when it could not run (busy, or
+    /// a connection that does not see the file in WAL mode, which SQLite reports as success with −1 frames).
+    private static func checkpoint(_ connection: OpaquePointer) -> Int32? {
+        var logged: Int32 = 0, copied: Int32 = 0
+        let status = sqlite_nio_sqlite3_wal_checkpoint_v2(connection, nil, SQLITE_CHECKPOINT_PASSIVE, &logged, &copied)
+        guard status == SQLITE_OK, logged >= 0 else { return nil }
+        return max(copied, 0)
     }
 
     /// Makes sure a pass looks at the log a moment after this commit, whatever the threshold says.
