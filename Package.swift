@@ -83,7 +83,7 @@ let package = Package(
         .target(
             name: "API",
             dependencies: [
-                "TradingCore", "Persistence", "MarketData", "Brokers", "Engine",
+                "TradingCore", "Persistence", "MarketData", "Brokers", "Engine", "AngelOne",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "JWT", package: "jwt"),
@@ -136,7 +136,8 @@ let package = Package(
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence", "TestSupport"]),
         .testTarget(
             name: "APITests",
-            dependencies: ["API", "TestSupport", .product(name: "VaporTesting", package: "vapor")]
+            dependencies: ["API", "TestSupport", "FakeVenues", "AngelOne",
+                           .product(name: "VaporTesting", package: "vapor")]
         ),
     ]
 )

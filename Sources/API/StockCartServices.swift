@@ -11,7 +11,9 @@ final class StockCartServices: Sendable {
     let hub: MarketHub
     let engine: AutomationEngine
     let broker: any Broker
-    let feedName: String
+    let feed: any QuoteFeed
+    /// Adapters' housekeeping (sessions, instrument master), run beside the engine.
+    let jobs: BackgroundJobs
     let sockets: SocketHub
     let prices: PriceBroadcaster
     let telemetry: Telemetry
@@ -20,14 +22,15 @@ final class StockCartServices: Sendable {
     let charges: ChargeSchedule
 
     init(config: AppConfig, clock: any TimeSource, hub: MarketHub, engine: AutomationEngine, broker: any Broker,
-         feedName: String, sockets: SocketHub, prices: PriceBroadcaster, telemetry: Telemetry, tokens: TokenService,
+         feed: any QuoteFeed, jobs: BackgroundJobs, sockets: SocketHub, prices: PriceBroadcaster, telemetry: Telemetry, tokens: TokenService,
          loginLimiter: LoginRateLimiter, charges: ChargeSchedule) {
         self.config = config
         self.clock = clock
         self.hub = hub
         self.engine = engine
         self.broker = broker
-        self.feedName = feedName
+        self.feed = feed
+        self.jobs = jobs
         self.sockets = sockets
         self.prices = prices
         self.telemetry = telemetry
@@ -35,6 +38,8 @@ final class StockCartServices: Sendable {
         self.loginLimiter = loginLimiter
         self.charges = charges
     }
+
+    var feedName: String { feed.name }
 
     struct Key: StorageKey {
         typealias Value = StockCartServices

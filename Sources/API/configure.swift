@@ -46,9 +46,14 @@ public func configure(_ app: Application, config: AppConfig, overrides: AppOverr
         StockModel(symbol: $0.symbol.rawValue, name: $0.name, sector: $0.sector,
                    referencePricePaise: $0.referencePrice.paise)
     })
-    let feed: any QuoteFeed = overrides.feed ?? SimulatedFeed(
-        stocks: stocks, seed: config.simulationSeed,
-        interval: .milliseconds(config.simulationTickMilliseconds), clock: clock)
+    let jobs = BackgroundJobs()
+    let feed: any QuoteFeed
+    if let replacement = overrides.feed {
+        feed = replacement
+    } else {
+        feed = try await MarketFeedFactory.make(config: config, stocks: stocks, clock: clock,
+                                                http: app.http.client.shared, jobs: jobs, logger: app.logger)
+    }
 
     // MARK: engine
     let charges = ChargeSchedule(brokerage: .flat(config.brokerage))
@@ -61,7 +66,7 @@ public func configure(_ app: Application, config: AppConfig, overrides: AppOverr
         feed: feed, broker: broker,
         firings: DatabaseFiringRecorder(database: app.db),
         executions: DatabaseExecutionRecorder(database: app.db, charges: charges),
-        events: sockets, clock: clock, staleAfter: config.staleQuoteSeconds,
+        events: sockets, clock: clock, staleAfter: config.staleQuoteSeconds, tradingHours: config.tradingHours,
         tickObservers: [HubTickObserver(hub: hub), prices], metrics: telemetry,
         logger: Logger(label: "stockcart.engine"))
     try await RuleStore(database: app.db).liveRules { engine.load($0) }
@@ -76,7 +81,7 @@ public func configure(_ app: Application, config: AppConfig, overrides: AppOverr
     let tokens = TokenService(keys: app.jwt.keys, lifetime: config.tokenLifetimeSeconds)
 
     let services = StockCartServices(
-        config: config, clock: clock, hub: hub, engine: engine, broker: broker, feedName: feed.name,
+        config: config, clock: clock, hub: hub, engine: engine, broker: broker, feed: feed, jobs: jobs,
         sockets: sockets, prices: prices, telemetry: telemetry, tokens: tokens,
         loginLimiter: LoginRateLimiter(maxFailures: config.loginMaxFailures, window: config.loginWindowSeconds),
         charges: charges)

@@ -1,4 +1,5 @@
 import Foundation
+import TradingCore
 
 /// One Angel One account's session: logs in with a fresh TOTP, refreshes its tokens, re-establishes itself once
 /// when SmartAPI says it is gone, and says where it stands, so that what needs the broker can pause with a reason
@@ -93,6 +94,61 @@ public actor AngelOneSession {
         } catch {
             await connect()
         }
+    }
+
+    /// The session's tokens for a streaming socket. Logs in first when there is no session, or when the socket was
+    /// just refused for its tokens; a session that needs reconnecting tries at most once per `retryInterval`, so a
+    /// wrong PIN or secret is not hammered (SmartAPI locks accounts after repeated failures).
+    public func streamTokens(refusedBefore: Bool, retryInterval: TimeInterval = 300) async throws(SmartAPIFailure)
+        -> SessionTokens {
+        if let current = tokens, status.state == .connected, !refusedBefore { return current }
+        if status.state == .reconnectNeeded, let last = lastLoginAttempt, now().timeIntervalSince(last) < retryInterval {
+            throw .rejected(code: "", message: "the broker session needs reconnecting: \(status.lastError ?? "")")
+        }
+        await connect()
+        guard let renewed = tokens else {
+            throw .rejected(code: "", message: "the broker session needs reconnecting: \(status.lastError ?? "")")
+        }
+        return renewed
+    }
+
+    /// Keeps the session fresh until cancelled: logs in afresh each day at `dailyLoginMinute` (IST minutes after
+    /// midnight), and exchanges the refresh token when the session would otherwise end before that.
+    public func maintain(dailyLoginMinute: Int, afterDailyLogin: @Sendable () async -> Void = {}) async {
+        while !Task.isCancelled {
+            let current = now()
+            let login = Self.nextDailyLogin(after: current, minute: dailyLoginMinute)
+            // Refresh half an hour before the hard end, if that comes first.
+            let refreshAt = status.sessionExpiresAt.map { $0.addingTimeInterval(-1_800) }
+            let refreshFirst = refreshAt.map { $0 < login } ?? false
+            let wake = refreshFirst ? max(refreshAt!, current) : login
+            do {
+                try await sleep(.milliseconds(Int64(max(0, wake.timeIntervalSince(current)) * 1_000)))
+            } catch {
+                return
+            }
+            guard !Task.isCancelled else { return }
+            if refreshFirst {
+                await refresh()
+                if let expiry = status.sessionExpiresAt, expiry <= now().addingTimeInterval(1_800) {
+                    // A refresh does not move SmartAPI's hard end: log in before it comes.
+                    await connect()
+                }
+            } else {
+                // A session its owner disconnected stays so; the day's housekeeping runs either way.
+                if status.state != .disconnected { await connect() }
+                await afterDailyLogin()
+            }
+        }
+    }
+
+    /// The first `minute` (IST minutes after midnight) strictly after `time`.
+    public static func nextDailyLogin(after time: Date, minute: Int) -> Date {
+        let ist = time.timeIntervalSince1970 + Double(CandleInterval.istOffsetSeconds)
+        let dayStart = (ist / 86_400).rounded(.down) * 86_400
+        var candidate = dayStart + Double(minute * 60)
+        if candidate <= ist { candidate += 86_400 }
+        return Date(timeIntervalSince1970: candidate - Double(CandleInterval.istOffsetSeconds))
     }
 
     /// Logs out on the broker's side (best effort) and forgets the tokens.

@@ -11,7 +11,7 @@ public struct InstrumentMaster: Sendable {
         public let description: String
     }
 
-    /// NSE cash equities by name ("RELIANCE"), the regular series only.
+    /// NSE cash equities by NSE symbol ("RELIANCE", from "RELIANCE-EQ"), the regular series only.
     public let nseEquities: [String: Instrument]
     /// Rows read, and rows skipped for missing or malformed fields.
     public let rowCount: Int
@@ -31,7 +31,9 @@ public struct InstrumentMaster: Sendable {
                 skipped += 1
                 continue
             }
-            if instrument.isNSEEquity { equities[instrument.name] = instrument }
+            // Keyed by the trading symbol without its series, the exchange's own symbol: the `name` column is a
+            // company or underlying name that need not match it.
+            if instrument.isNSEEquity { equities[String(instrument.tradingSymbol.dropLast(3))] = instrument }
         }
         nseEquities = equities
         rowCount = rows.count

@@ -57,32 +57,52 @@ public final class SmartStreamFeed: QuoteFeed {
 
     public let name = "angelone"
     private let configuration: Configuration
-    private let subscription: SmartStreamSubscription
-    /// Token (with its exchange type) to the symbol StockCart knows it by.
-    private let symbols: [String: Symbol]
-    private let credentials: @Sendable () async throws -> Credentials
+    private let catalogue: Mutex<Catalogue>
+    /// Asked before every connection; its argument says whether the last attempt was refused for its credentials
+    /// (a session that has to log in again).
+    private let credentials: @Sendable (_ refusedBefore: Bool) async throws -> Credentials
     private let group: any EventLoopGroup
-    private let state: Mutex<SmartStreamHealth>
+    private let state: Mutex<FeedHealth>
 
     /// `instruments` pairs each catalogue symbol with its instrument (from the instrument master).
     public init(configuration: Configuration, instruments: [(symbol: Symbol, instrument: Instrument)],
-                credentials: @escaping @Sendable () async throws -> Credentials,
+                credentials: @escaping @Sendable (_ refusedBefore: Bool) async throws -> Credentials,
                 group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) throws(SmartStreamSubscription.TooMany) {
         self.configuration = configuration
-        let streamable = instruments.compactMap { pair in
-            pair.instrument.streamExchangeType.map { (exchangeType: $0, token: pair.instrument.token, symbol: pair.symbol) }
-        }
-        subscription = try SmartStreamSubscription(mode: configuration.mode,
-                                                   instruments: streamable.map { ($0.exchangeType, $0.token) })
-        symbols = Dictionary(streamable.map { ("\($0.exchangeType):\($0.token)", $0.symbol) },
-                             uniquingKeysWith: { first, _ in first })
+        catalogue = Mutex(try Catalogue(mode: configuration.mode, instruments: instruments))
         self.credentials = credentials
         self.group = group
-        state = Mutex(SmartStreamHealth(state: .connecting, since: Date()))
+        state = Mutex(FeedHealth(state: .connecting, since: Date()))
+    }
+
+    /// Swaps in a new instrument list (the instrument master of a new day); the next connection subscribes it.
+    public func replaceInstruments(_ instruments: [(symbol: Symbol, instrument: Instrument)])
+        throws(SmartStreamSubscription.TooMany) {
+        let replacement = try Catalogue(mode: configuration.mode, instruments: instruments)
+        catalogue.withLock { $0 = replacement }
+    }
+
+    /// What the feed subscribes and how it maps a frame's token back to a symbol.
+    struct Catalogue: Sendable {
+        let subscription: SmartStreamSubscription
+        /// Token (with its exchange type) to the symbol StockCart knows it by.
+        let symbols: [String: Symbol]
+
+        init(mode: SmartStreamMode, instruments: [(symbol: Symbol, instrument: Instrument)])
+            throws(SmartStreamSubscription.TooMany) {
+            let streamable = instruments.compactMap { pair in
+                pair.instrument.streamExchangeType.map { (exchangeType: $0, token: pair.instrument.token, symbol: pair.symbol) }
+            }
+            subscription = try SmartStreamSubscription(mode: mode,
+                                                       instruments: streamable.map { ($0.exchangeType, $0.token) })
+            symbols = Dictionary(streamable.map { ("\($0.exchangeType):\($0.token)", $0.symbol) },
+                                 uniquingKeysWith: { first, _ in first })
+        }
     }
 
     /// How the connection is doing now.
-    public var health: SmartStreamHealth { state.withLock { $0 } }
+    public var status: FeedHealth { state.withLock { $0 } }
+    public var health: FeedHealth? { status }
 
     public func ticks() -> AsyncStream<Tick> {
         let (stream, continuation) = AsyncStream.makeStream(of: Tick.self, bufferingPolicy: .bufferingNewest(10_000))
@@ -95,8 +115,10 @@ public final class SmartStreamFeed: QuoteFeed {
 
     private func run(_ output: AsyncStream<Tick>.Continuation) async {
         var failures = 0
+        var refused = false
         while !Task.isCancelled {
-            let ended = await connectOnce(output)
+            let ended = await connectOnce(output, refusedBefore: refused)
+            refused = ended.refused
             guard !Task.isCancelled else { break }
             failures = ended.receivedFrames ? 1 : failures + 1
             let delay = backoff(after: failures)
@@ -125,17 +147,19 @@ public final class SmartStreamFeed: QuoteFeed {
     struct Ending: Sendable {
         var reason: String
         var receivedFrames: Bool
+        /// SmartStream refused the handshake (HTTP 401: a token the session must renew).
+        var refused = false
     }
 
     /// Opens the socket, subscribes and streams until the connection ends; never throws.
-    private func connectOnce(_ output: AsyncStream<Tick>.Continuation) async -> Ending {
+    private func connectOnce(_ output: AsyncStream<Tick>.Continuation, refusedBefore: Bool) async -> Ending {
         state.withLock { health in
             health.state = .connecting
             health.since = Date()
         }
         let current: Credentials
         do {
-            current = try await credentials()
+            current = try await credentials(refusedBefore)
         } catch {
             return Ending(reason: "no session for the market feed: \(error)", receivedFrames: false)
         }
@@ -156,11 +180,12 @@ public final class SmartStreamFeed: QuoteFeed {
                     health.since = Date()
                     health.lastError = nil
                 }
-                socket.send(self.subscription.message())
+                socket.send(self.catalogue.withLock { $0.subscription }.message())
             }.get()
         } catch WebSocketClient.Error.invalidResponseStatus(let head) {
             let reason = head.headers.first(name: "x-error-message") ?? "HTTP \(head.status.code)"
-            return Ending(reason: "SmartStream refused the connection: \(reason)", receivedFrames: false)
+            return Ending(reason: "SmartStream refused the connection: \(reason)", receivedFrames: false,
+                          refused: head.status == .unauthorized || head.status == .forbidden)
         } catch {
             return Ending(reason: "SmartStream unreachable: \(error)", receivedFrames: false)
         }
@@ -203,11 +228,12 @@ public final class SmartStreamFeed: QuoteFeed {
                 health.badFrames[error.reason.rawValue, default: 0] += 1
             }
         case .success(let packet):
-            guard let symbol = symbols["\(packet.exchangeType):\(packet.token)"], let price = packet.lastTradedPrice,
+            let key = "\(packet.exchangeType):\(packet.token)"
+            guard let symbol = catalogue.withLock({ $0.symbols[key] }), let price = packet.lastTradedPrice,
                   packet.priceDivisor == 100 else {
                 state.withLock { health in
                     health.lastFrameAt = now
-                    health.unknownTokens += 1
+                    health.unknownInstruments += 1
                 }
                 return
             }

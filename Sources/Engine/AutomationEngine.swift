@@ -95,6 +95,7 @@ public final class AutomationEngine: Sendable {
     private let events: any EngineEventSink
     private let clock: any TimeSource
     private let staleAfter: TimeInterval
+    private let tradingHours: TradingHours
     private let observers: [any TickObserver]
     private let metrics: (any EngineObserver)?
     private let settlementBackoff: SettlementBackoff
@@ -108,15 +109,17 @@ public final class AutomationEngine: Sendable {
 
     public init(feed: any QuoteFeed, broker: any Broker, firings: any FiringRecorder,
                 executions: any ExecutionRecorder, events: any EngineEventSink, clock: any TimeSource,
-                staleAfter: TimeInterval, tickObservers: [any TickObserver] = [], metrics: (any EngineObserver)? = nil,
-                settlementBackoff: SettlementBackoff = .standard, logger: Logger = Logger(label: "stockcart.engine")) {
+                staleAfter: TimeInterval, tradingHours: TradingHours = .always, tickObservers: [any TickObserver] = [],
+                metrics: (any EngineObserver)? = nil, settlementBackoff: SettlementBackoff = .standard, logger: Logger = Logger(label: "stockcart.engine")) {
         self.feed = feed
         self.broker = broker
         self.firings = firings
         self.executions = executions
         self.events = events
         self.clock = clock
-        self.staleAfter = staleAfter
+        // The feed knows best how often its quotes come (a polling feed's are older by design).
+        self.staleAfter = feed.quoteLifetime ?? staleAfter
+        self.tradingHours = tradingHours
         self.observers = tickObservers
         self.metrics = metrics
         self.settlementBackoff = settlementBackoff
@@ -179,7 +182,7 @@ public final class AutomationEngine: Sendable {
         logger.info("engine stopped; outbox drained")
     }
 
-    /// Handles one tick synchronously: observers, stale check, rule book, broker. Returns the firings it queued.
+    /// Handles one tick synchronously: observers, stale and session checks, rule book, broker. Returns the firings it queued.
     @discardableResult
     public func process(_ tick: Tick) -> [RuleFiring] {
         for observer in observers { observer.observe(tick) }
@@ -190,6 +193,11 @@ public final class AutomationEngine: Sendable {
         let stale = now.timeIntervalSince(tick.time) > staleAfter
         metrics?.tickProcessed(stale: stale)
         guard !stale else { return [] }
+        // Outside the session a real feed's prices are not tradable: the dashboard shows them, nothing acts on them.
+        guard tradingHours.isOpen(at: tick.time) else {
+            metrics?.tickOutsideSession()
+            return []
+        }
         let observedAt = now
         let fired: [RuleBook.Firing] = rules.withLock { state in
             guard state.books[tick.symbol] != nil else { return [] }

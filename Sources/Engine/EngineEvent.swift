@@ -40,8 +40,11 @@ public protocol EngineObserver: Sendable {
     func firingResolved(_ outcome: FiringOutcome.Kind)
     func orderSettled(_ status: OrderStatus)
     func commitFailed()
+    /// A fresh tick that arrived outside the trading session, so neither fired rules nor filled orders.
+    func tickOutsideSession()
 }
 
 extension EngineObserver {
     public func firingResolved(_ outcome: FiringOutcome.Kind) {}
+    public func tickOutsideSession() {}
 }

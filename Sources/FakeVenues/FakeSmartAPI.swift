@@ -33,11 +33,23 @@ public final class FakeSmartAPI: Sendable {
         var loginAttempts = 0
         var refuseTOTPs = 0
         var callsByPath: [String: Int] = [:]
+        var instrumentMasterDown = false
     }
 
     struct Session {
         let clientCode: String
         let refreshToken: String
+        let feedToken: String
+    }
+
+    /// An NSE cash instrument the fake's instrument master lists.
+    public struct ListedInstrument: Sendable {
+        public let symbol: String
+        public let token: String
+        public init(symbol: String, token: String) {
+            self.symbol = symbol
+            self.token = token
+        }
     }
 
     private let server = Mutex<Application?>(nil)
@@ -46,20 +58,24 @@ public final class FakeSmartAPI: Sendable {
     private let loginInterval: TimeInterval?
     private let state = Mutex(State())
     private let port = Atomic<Int>(0)
+    private let instruments: [ListedInstrument]
 
     /// Starts the fake on an ephemeral loopback port.
     /// `loginInterval` is SmartAPI's one login a second; a test may widen it (so that a slow machine still sees two
     /// quick logins as too quick) or lift it (`nil`, for tests that replace the session's clock).
-    public static func start(accounts: [Account], loginInterval: TimeInterval? = 1) async throws -> FakeSmartAPI {
-        let fake = FakeSmartAPI(accounts: accounts, loginInterval: loginInterval)
+    /// `instruments` are the NSE cash equities its instrument master lists (at `instrumentsURL`).
+    public static func start(accounts: [Account], loginInterval: TimeInterval? = 1,
+                             instruments: [ListedInstrument] = []) async throws -> FakeSmartAPI {
+        let fake = FakeSmartAPI(accounts: accounts, loginInterval: loginInterval, instruments: instruments)
         let (app, port) = try await LoopbackServer.start(routes: fake.routes)
         fake.server.withLock { $0 = app }
         fake.port.store(port, ordering: .releasing)
         return fake
     }
 
-    private init(accounts: [Account], loginInterval: TimeInterval?) {
+    private init(accounts: [Account], loginInterval: TimeInterval?, instruments: [ListedInstrument]) {
         self.loginInterval = loginInterval
+        self.instruments = instruments
         self.accounts = Dictionary(accounts.map { ($0.clientCode, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
@@ -84,6 +100,22 @@ public final class FakeSmartAPI: Sendable {
     /// Calls received on `path`.
     public func calls(_ path: String) -> Int { state.withLock { $0.callsByPath[path] ?? 0 } }
 
+    /// The instrument master's full address, as `ANGELONE_INSTRUMENTS_URL` would be set.
+    public var instrumentsURL: String { baseURL + "/OpenAPI_File/files/OpenAPIScripMaster.json" }
+
+    /// Makes the instrument master answer 503 (true) or the file (false), as an outage of its host would.
+    public func failInstrumentMaster(_ fail: Bool) { state.withLock { $0.instrumentMasterDown = fail } }
+
+    /// Why SmartStream would refuse these handshake headers, judged against the sessions this fake handed out (the
+    /// stream checks the same tokens as the REST service); nil when it would accept them.
+    public func streamRefusal(jwt: String, apiKey: String, clientCode: String, feedToken: String) -> String? {
+        guard let session = state.withLock({ $0.sessions[jwt] }) else { return "Invalid Header - Invalid Auth token" }
+        if session.clientCode != clientCode { return "Invalid Header - Invalid Client Code" }
+        if accounts[clientCode]?.apiKey != apiKey { return "Invalid Header - Invalid API Key" }
+        if session.feedToken != feedToken { return "Invalid Header - Invalid Feed Token" }
+        return nil
+    }
+
     // MARK: - routes
 
     private func routes(_ app: Application) {
@@ -93,6 +125,25 @@ public final class FakeSmartAPI: Sendable {
         let secure = app.grouped("rest", "secure", "angelbroking", "user", "v1")
         secure.get("getProfile") { [self] request in profile(request) }
         secure.post("logout") { [self] request in logout(request) }
+        app.get("OpenAPI_File", "files", "OpenAPIScripMaster.json") { [self] _ in instrumentMaster() }
+    }
+
+    /// The scrip master as the real file has it: every value a string, one RELIANCE-EQ style row per instrument,
+    /// plus a BSE row and an index row that an NSE-equity lookup must pass over.
+    private func instrumentMaster() -> Response {
+        if state.withLock({ $0.instrumentMasterDown }) {
+            return Response(status: .serviceUnavailable, body: .init(string: "Service Unavailable"))
+        }
+        var rows: [[String: String]] = instruments.map { listed in
+            ["token": listed.token, "symbol": "\(listed.symbol)-EQ", "name": listed.symbol, "expiry": "",
+             "strike": "-1.000000", "lotsize": "1", "instrumenttype": "", "exch_seg": "NSE", "tick_size": "5.000000"]
+        }
+        rows.append(["token": "500325", "symbol": "RELIANCE", "name": "RELIANCE", "expiry": "", "strike": "-1.000000",
+                     "lotsize": "1", "instrumenttype": "", "exch_seg": "BSE", "tick_size": "5.000000"])
+        rows.append(["token": "99926000", "symbol": "Nifty 50", "name": "NIFTY", "expiry": "", "strike": "0.000000",
+                     "lotsize": "1", "instrumenttype": "AMXIDX", "exch_seg": "NSE", "tick_size": "0.000000"])
+        let data = (try? JSONSerialization.data(withJSONObject: rows)) ?? Data("[]".utf8)
+        return Response(status: .ok, headers: ["Content-Type": "application/json"], body: .init(data: data))
     }
 
     private func login(_ request: Request) -> Response {
@@ -172,8 +223,9 @@ public final class FakeSmartAPI: Sendable {
 
     private func newSession(for clientCode: String) -> [String: String] {
         let jwt = "jwt-" + UUID().uuidString, refresh = "refresh-" + UUID().uuidString
-        state.withLock { $0.sessions[jwt] = Session(clientCode: clientCode, refreshToken: refresh) }
-        return ["jwtToken": jwt, "refreshToken": refresh, "feedToken": "feed-" + UUID().uuidString]
+        let feed = "feed-" + UUID().uuidString
+        state.withLock { $0.sessions[jwt] = Session(clientCode: clientCode, refreshToken: refresh, feedToken: feed) }
+        return ["jwtToken": jwt, "refreshToken": refresh, "feedToken": feed]
     }
 
     private func count(_ request: Request) {

@@ -21,20 +21,38 @@ public final class FakeSmartStream: Sendable {
     }
 
     private let server = Mutex<Application?>(nil)
-    private let expected: Expected
+    /// Why a handshake's headers are refused (nil: accepted).
+    private let judge: @Sendable (_ jwt: String, _ apiKey: String, _ clientCode: String, _ feedToken: String) -> String?
     private let state = Mutex(State())
     private let port = Atomic<Int>(0)
 
     /// Starts the fake on an ephemeral loopback port.
     public static func start(expecting expected: Expected) async throws -> FakeSmartStream {
-        let fake = FakeSmartStream(expected: expected)
+        try await start { jwt, apiKey, clientCode, feedToken in
+            if jwt != expected.jwt { return "Invalid Header - Invalid Auth token" }
+            if clientCode != expected.clientCode { return "Invalid Header - Invalid Client Code" }
+            if apiKey != expected.apiKey { return "Invalid Header - Invalid API Key" }
+            if feedToken != expected.feedToken { return "Invalid Header - Invalid Feed Token" }
+            return nil
+        }
+    }
+
+    /// Starts the fake accepting the sessions a fake SmartAPI hands out, as the real pair does.
+    public static func start(sessionsOf api: FakeSmartAPI) async throws -> FakeSmartStream {
+        try await start { api.streamRefusal(jwt: $0, apiKey: $1, clientCode: $2, feedToken: $3) }
+    }
+
+    private static func start(
+        judge: @escaping @Sendable (_ jwt: String, _ apiKey: String, _ clientCode: String, _ feedToken: String) -> String?
+    ) async throws -> FakeSmartStream {
+        let fake = FakeSmartStream(judge: judge)
         let (app, port) = try await LoopbackServer.start(routes: fake.routes)
         fake.server.withLock { $0 = app }
         fake.port.store(port, ordering: .releasing)
         return fake
     }
 
-    private init(expected: Expected) { self.expected = expected }
+    private init(judge: @escaping @Sendable (String, String, String, String) -> String?) { self.judge = judge }
 
     /// The socket's URL, as `ANGELONE_STREAM_URL` would be set.
     public var url: String { "ws://127.0.0.1:\(port.load(ordering: .acquiring))/smart-stream" }
@@ -96,11 +114,8 @@ public final class FakeSmartStream: Sendable {
     private func refusal(_ headers: HTTPHeaders) -> String? {
         let authorization = headers.first(name: "Authorization") ?? ""
         let jwt = authorization.hasPrefix("Bearer ") ? String(authorization.dropFirst(7)) : authorization
-        if jwt != expected.jwt { return "Invalid Header - Invalid Auth token" }
-        if headers.first(name: "x-client-code") != expected.clientCode { return "Invalid Header - Invalid Client Code" }
-        if headers.first(name: "x-api-key") != expected.apiKey { return "Invalid Header - Invalid API Key" }
-        if headers.first(name: "x-feed-token") != expected.feedToken { return "Invalid Header - Invalid Feed Token" }
-        return nil
+        return judge(jwt, headers.first(name: "x-api-key") ?? "", headers.first(name: "x-client-code") ?? "",
+                     headers.first(name: "x-feed-token") ?? "")
     }
 
     private func received(_ text: String, on socket: WebSocket) {

@@ -32,7 +32,7 @@ struct SmartStreamFeedTests {
             configuration: .init(url: fake.url, heartbeat: heartbeat, silenceLimit: silenceLimit,
                                  initialBackoff: .milliseconds(50), maxBackoff: .milliseconds(200)),
             instruments: Self.instruments,
-            credentials: { .init(jwt: "jwt-1", apiKey: "key-1", clientCode: "A123", feedToken: feedToken) })
+            credentials: { _ in .init(jwt: "jwt-1", apiKey: "key-1", clientCode: "A123", feedToken: feedToken) })
         let collected = Collected()
         let consumer = Task {
             for await tick in feed.ticks() { collected.ticks.withLock { $0.append(tick) } }
@@ -77,7 +77,7 @@ struct SmartStreamFeedTests {
             let list = try #require(params["tokenList"] as? [[String: Any]])
             #expect(list.count == 1 && list[0]["exchangeType"] as? Int == 1)
             #expect(list[0]["tokens"] as? [String] == ["2885", "3045"])
-            #expect(await eventually { feed.health.state == .live })
+            #expect(await eventually { feed.status.state == .live })
 
             fake.broadcast(Self.quote(token: "2885", paise: 250_005, quantity: 12))
             fake.broadcast(Self.quote(token: "3045", paise: 81_235))
@@ -103,9 +103,9 @@ struct SmartStreamFeedTests {
             fake.broadcast(good)
             #expect(await eventually { collected.count == 1 })
             #expect(collected.all.first?.price == Money(paise: 250_005))
-            let health = feed.health
+            let health = feed.status
             #expect(health.badFrames == ["unknown_mode": 1, "truncated": 1])
-            #expect(health.unknownTokens == 1)
+            #expect(health.unknownInstruments == 1)
             #expect(health.lastError?.contains("E1002") == true)
             #expect(health.state == .live)
         }
@@ -116,10 +116,10 @@ struct SmartStreamFeedTests {
         try await withFeed { fake, feed, collected in
             #expect(await eventually { fake.subscriptions.count == 1 })
             fake.dropAll()
-            #expect(await eventually { fake.upgrades == 2 && fake.subscriptions.count == 2 }, "\(feed.health)")
+            #expect(await eventually { fake.upgrades == 2 && fake.subscriptions.count == 2 }, "\(feed.status)")
             #expect(Set(fake.subscriptions).count == 1, "the same subscription again")
-            #expect(await eventually { feed.health.state == .live })
-            #expect(feed.health.reconnects == 1)
+            #expect(await eventually { feed.status.state == .live })
+            #expect(feed.status.reconnects == 1)
             fake.broadcast(Self.quote(token: "3045", paise: 81_240))
             #expect(await eventually { collected.count == 1 })
         }
@@ -128,10 +128,10 @@ struct SmartStreamFeedTests {
     @Test("a refused connection reports SmartStream's reason and keeps retrying with backoff")
     func refused() async throws {
         try await withFeed(feedToken: "wrong") { fake, feed, collected in
-            #expect(await eventually { fake.refusals >= 2 }, "\(feed.health)")
+            #expect(await eventually { fake.refusals >= 2 }, "\(feed.status)")
             #expect(fake.upgrades == 0)
-            #expect(feed.health.state != .live)
-            #expect(feed.health.lastError?.contains("Invalid Feed Token") == true)
+            #expect(feed.status.state != .live)
+            #expect(feed.status.lastError?.contains("Invalid Feed Token") == true)
             #expect(collected.count == 0)
         }
     }
@@ -144,8 +144,8 @@ struct SmartStreamFeedTests {
             #expect(fake.upgrades == 1, "answered pings keep the connection")
             fake.answerPings(false)
             #expect(await eventually { fake.upgrades >= 2 })
-            #expect(feed.health.reconnects >= 1)
-            #expect(feed.health.lastDisconnect?.contains("silent") == true, "\(String(describing: feed.health.lastDisconnect))")
+            #expect(feed.status.reconnects >= 1)
+            #expect(feed.status.lastDisconnect?.contains("silent") == true, "\(String(describing: feed.status.lastDisconnect))")
         }
     }
 
@@ -161,7 +161,7 @@ struct SmartStreamFeedTests {
     func backoff() throws {
         let feed = try SmartStreamFeed(
             configuration: .init(url: "ws://127.0.0.1:1/smart-stream", initialBackoff: .seconds(1), maxBackoff: .seconds(60)),
-            instruments: [], credentials: { throw CancellationError() })
+            instruments: [], credentials: { _ in throw CancellationError() })
         for (failures, base) in [(1, 1), (2, 2), (3, 4), (7, 60), (40, 60)] {
             let delay = feed.backoff(after: failures)
             #expect(delay >= .seconds(base) && delay <= .seconds(Double(base) * 1.25), "after \(failures): \(delay)")

@@ -1,3 +1,4 @@
+import AngelOne
 import Foundation
 import TradingCore
 
@@ -5,9 +6,9 @@ import TradingCore
 /// `docs/configuration.md`). Bad values fail start-up with a message naming the variable.
 public struct AppConfig: Sendable {
     /// Which market-data feed drives prices.
-    public enum Feed: String, Sendable { case simulated }
+    public enum Feed: String, Sendable, CaseIterable { case simulated, angelone }
     /// Which broker executes orders.
-    public enum BrokerKind: String, Sendable { case paper }
+    public enum BrokerKind: String, Sendable, CaseIterable { case paper }
 
     public var host = "127.0.0.1"
     public var port = 8080
@@ -16,6 +17,12 @@ public struct AppConfig: Sendable {
     public var jwtSecret: String?
     public var feed: Feed = .simulated
     public var broker: BrokerKind = .paper
+    /// When the feed's prices may fire rules and fill orders: NSE's session for a real feed, always for the simulator.
+    public var tradingHours: TradingHours = .always
+    /// Angel One's addresses and the feed's system account.
+    public var angelOne = AngelOneSettings()
+    /// `MASTER_KEY`: the base64 AES-256 key that encrypts users' broker credentials (nil: none can be stored).
+    public var masterKey: String?
     public var simulationSeed: UInt64 = 42
     public var simulationTickMilliseconds = 250
     public var corsOrigins: [String] = []
@@ -81,15 +88,33 @@ public struct AppConfig: Sendable {
         }
         if let feed = value("MARKET_FEED") {
             guard let parsed = Feed(rawValue: feed) else {
-                throw Invalid(variable: "MARKET_FEED", reason: "'\(feed)' is not available in this build; use simulated")
+                throw Invalid(variable: "MARKET_FEED", reason: "'\(feed)' is not available in this build; use "
+                                  + Feed.allCases.map(\.rawValue).joined(separator: " or "))
             }
             config.feed = parsed
         }
         if let broker = value("BROKER") {
             guard let parsed = BrokerKind(rawValue: broker) else {
-                throw Invalid(variable: "BROKER", reason: "'\(broker)' is not available in this build; use paper")
+                throw Invalid(variable: "BROKER", reason: "'\(broker)' is not available in this build; use "
+                                  + BrokerKind.allCases.map(\.rawValue).joined(separator: " or "))
             }
             config.broker = parsed
+        }
+        config.tradingHours = config.feed == .simulated ? .always : .nse
+        if let hours = value("MARKET_SESSION") {
+            guard let parsed = TradingHours(rawValue: hours) else {
+                throw Invalid(variable: "MARKET_SESSION", reason: "must be nse or always")
+            }
+            config.tradingHours = parsed
+        }
+        config.angelOne = try AngelOneSettings.fromEnvironment(value, feedNeedsAccount: config.feed == .angelone)
+        if let key = value("MASTER_KEY") {
+            do {
+                _ = try CredentialVault(masterKeyBase64: key)
+            } catch {
+                throw Invalid(variable: "MASTER_KEY", reason: error.description)
+            }
+            config.masterKey = key
         }
         if let seed = value("SIM_SEED") {
             guard let parsed = UInt64(seed) else { throw Invalid(variable: "SIM_SEED", reason: "must be a whole number ≥ 0") }

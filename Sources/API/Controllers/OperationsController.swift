@@ -21,12 +21,21 @@ struct OperationsController {
         var status: String
         var database: String
         var feed: String
+        /// `live`, `connecting` or `reconnecting` for a feed with a connection; absent for the simulator.
+        var feedState: String?
+        /// Why the feed is not live, if it is not (never a secret).
+        var feedError: String?
+        /// Whether the trading session is open now (`MARKET_SESSION`): outside it prices fire no rules.
+        var marketOpen: Bool
         var lastTickAt: Date?
         var rulesWatched: Int
         var openSockets: Int
 
         enum CodingKeys: String, CodingKey {
             case status, database, feed
+            case feedState = "feed_state"
+            case feedError = "feed_error"
+            case marketOpen = "market_open"
             case lastTickAt = "last_tick_at"
             case rulesWatched = "rules_watched"
             case openSockets = "open_sockets"
@@ -36,17 +45,32 @@ struct OperationsController {
     /// `GET /healthz`: the process is up.
     @Sendable func health(_ req: Request) async throws -> Health { Health(status: "ok") }
 
-    /// `GET /readyz`: 200 when the database answers and the feed has ticked in the last 10 seconds, else 503.
+    /// `GET /readyz`: 200 when the database answers and the feed is healthy, else 503. The simulator is healthy when
+    /// it ticked in the last 10 seconds; a real feed when its connection is live and heard from within a minute
+    /// (outside market hours its socket answers heartbeats but sends no ticks, and that is healthy).
     @Sendable func ready(_ req: Request) async throws -> Response {
         var databaseOK = false
         if let sql = req.db as? any SQLDatabase {
             databaseOK = (try? await sql.raw("SELECT 1").run()) != nil
         }
+        let now = services.clock.now()
         let lastTick = services.engine.lastTickTime
-        let feedOK = lastTick.map { services.clock.now().timeIntervalSince($0) < 10 } ?? false
+        let health = services.feed.health
+        let feedOK: Bool
+        let feedSummary: String
+        if let health {
+            let heard = health.lastFrameAt.map { now.timeIntervalSince($0) < Self.feedSilenceLimit } ?? false
+            feedOK = health.state == .live && heard
+            feedSummary = feedOK ? "\(services.feedName): ok"
+                : "\(services.feedName): \(health.state == .live ? "silent" : health.state.rawValue)"
+        } else {
+            feedOK = lastTick.map { now.timeIntervalSince($0) < 10 } ?? false
+            feedSummary = feedOK ? "\(services.feedName): ok" : "\(services.feedName): no recent ticks"
+        }
         let body = Readiness(status: databaseOK && feedOK ? "ready" : "not_ready",
-                             database: databaseOK ? "ok" : "unreachable",
-                             feed: feedOK ? "\(services.feedName): ok" : "\(services.feedName): no recent ticks",
+                             database: databaseOK ? "ok" : "unreachable", feed: feedSummary,
+                             feedState: health?.state.rawValue, feedError: feedOK ? nil : health?.lastError,
+                             marketOpen: services.config.tradingHours.isOpen(at: now),
                              lastTickAt: lastTick, rulesWatched: services.engine.ruleCount,
                              openSockets: services.sockets.count)
         let response = Response(status: databaseOK && feedOK ? .ok : .serviceUnavailable)
@@ -54,9 +78,13 @@ struct OperationsController {
         return response
     }
 
+    /// A real feed heard from neither tick nor heartbeat answer for this long is not ready.
+    static let feedSilenceLimit: TimeInterval = 60
+
     /// `GET /metrics`: Prometheus text exposition.
     @Sendable func metrics(_ req: Request) async throws -> Response {
         services.telemetry.rulesWatched.set(Double(services.engine.ruleCount))
+        if let health = services.feed.health { services.telemetry.observeFeed(health) }
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "plain", parameters: ["version": "0.0.4"])
         return Response(status: .ok, headers: headers, body: .init(string: services.telemetry.render()))

@@ -15,6 +15,7 @@ final class EngineLifecycle: LifecycleHandler, Sendable {
     func didBootAsync(_ application: Application) async throws {
         let engine = services.engine
         services.prices.start()
+        services.jobs.start()
         engineTask.withLock { $0 = Task { await engine.run() } }
         application.logger.info("engine started", metadata: [
             "feed": "\(services.feedName)", "broker": "\(services.broker.name)", "rules": "\(engine.ruleCount)",
@@ -23,6 +24,7 @@ final class EngineLifecycle: LifecycleHandler, Sendable {
 
     func shutdownAsync(_ application: Application) async {
         services.prices.stop()
+        await services.jobs.stop()
         let engine = engineTask.withLock { task in
             defer { task = nil }
             return task

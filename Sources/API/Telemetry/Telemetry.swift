@@ -10,6 +10,7 @@ final class Telemetry: EngineObserver, Sendable {
 
     private let ticks: Counter
     private let staleTicks: Counter
+    private let closedMarketTicks: Counter
     private let firings: Counter
     private let commitFailures: Counter
     private let commitLatency: ValueHistogram
@@ -36,6 +37,8 @@ final class Telemetry: EngineObserver, Sendable {
         ticks = registry.makeCounter(descriptor: Self.named("ticks", "total", "Ticks received by the engine"))
         staleTicks = registry.makeCounter(descriptor: Self.named(
             "stale_ticks", "total", "Ticks ignored by rules and broker because they were stale"))
+        closedMarketTicks = registry.makeCounter(descriptor: Self.named(
+            "ticks_outside_session", "total", "Fresh ticks that arrived outside the trading session (acted on by nothing)"))
         firings = registry.makeCounter(descriptor: Self.named("rule_firings", "total", "Rule firings matched"))
         commitFailures = registry.makeCounter(descriptor: Self.named(
             "commit_failures", "total", "Firings or executions that could not be saved after retries"))
@@ -55,6 +58,8 @@ final class Telemetry: EngineObserver, Sendable {
         ticks.increment()
         if stale { staleTicks.increment() }
     }
+
+    func tickOutsideSession() { closedMarketTicks.increment() }
 
     func ruleFired() { firings.increment() }
     func firingCommitted(seconds: Double) { commitLatency.record(seconds) }
@@ -94,6 +99,33 @@ final class Telemetry: EngineObserver, Sendable {
         }
         metrics.requests.increment()
         metrics.latency.record(seconds)
+    }
+
+    /// What `observeFeed` reported last, so counters move by what changed since.
+    private let feedSeen = Mutex<FeedHealth?>(nil)
+
+    /// Brings the feed's metrics up to its health now (called when `/metrics` is read): whether it is live, and its
+    /// reconnects, bad frames by reason and unknown instruments as counters.
+    func observeFeed(_ health: FeedHealth) {
+        let before = feedSeen.withLock { seen in
+            defer { seen = health }
+            return seen
+        }
+        registry.makeGauge(descriptor: Self.named("feed", "up", "1 when the market-data connection is live"))
+            .set(Double(health.state == .live ? 1 : 0))
+        let reconnects = health.reconnects - (before?.reconnects ?? 0)
+        registry.makeCounter(descriptor: Self.named("feed_reconnects", "total", "Market-data connections reopened"))
+            .increment(by: Int64(max(0, reconnects)))
+        let unknown = health.unknownInstruments - (before?.unknownInstruments ?? 0)
+        registry.makeCounter(descriptor: Self.named("feed_unknown_instruments", "total",
+                                                    "Quotes for instruments the feed does not map to a symbol"))
+            .increment(by: Int64(max(0, unknown)))
+        for (reason, count) in health.badFrames {
+            registry.makeCounter(descriptor: Self.named("feed_bad_frames", "total",
+                                                        "Market-data frames skipped because they did not decode"),
+                                 labels: [("reason", reason)])
+                .increment(by: Int64(max(0, count - (before?.badFrames[reason] ?? 0))))
+        }
     }
 
     /// The exposition text for `GET /metrics`.

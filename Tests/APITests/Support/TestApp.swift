@@ -22,9 +22,12 @@ struct TestApp {
     func price(_ symbol: Symbol) -> Double { services.hub.quote(for: symbol)!.lastPrice.rupeesDouble }
 }
 
-/// Builds a test app, runs `body`, and always shuts the app down and drops its data.
+/// Builds a test app, runs `body`, and always shuts the app down and drops its data. With `configuredFeed` the app
+/// builds the feed its configuration names (a venue's fake, say) instead of the manual one.
 func withTestApp(
     _ database: TestDatabase = .sqlite,
+    configuredFeed: Bool = false,
+    clock: (any TimeSource)? = nil,
     configure adjust: (inout AppConfig) -> Void = { _ in },
     _ body: (TestApp) async throws -> Void
 ) async throws {
@@ -40,7 +43,8 @@ func withTestApp(
     let feed = ManualFeed()
     let app = try await Application.make(.testing)
     do {
-        try await configure(app, config: config, overrides: AppOverrides(feed: feed, database: target))
+        try await configure(app, config: config, overrides: AppOverrides(feed: configuredFeed ? nil : feed, clock: clock,
+                                                                      database: target))
         try await app.asyncBoot()
         try await body(TestApp(app: app, feed: feed, database: database))
     } catch {
@@ -59,6 +63,12 @@ private func teardown(_ app: Application, target: DatabaseSetup.Target, director
     await app.server.shutdown()
     try? await app.asyncShutdown()
     try? FileManager.default.removeItem(atPath: directory)
+}
+
+/// A clock that stands at one instant (for behaviour that depends on the time of day).
+struct FixedClock: TimeSource {
+    let instant: Date
+    func now() -> Date { instant }
 }
 
 /// Polls `condition` until it holds or `timeout` passes; returns whether it held. For effects the engine commits

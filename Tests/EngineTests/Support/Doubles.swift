@@ -229,6 +229,7 @@ final class RecordingMetrics: EngineObserver {
     struct Counts: Equatable {
         var freshTicks = 0
         var staleTicks = 0
+        var outsideSessionTicks = 0
         var rulesFired = 0
         var firingsCommitted = 0
         var ordersSettled: [OrderStatus] = []
@@ -242,6 +243,7 @@ final class RecordingMetrics: EngineObserver {
     func tickProcessed(stale: Bool) {
         state.withLock { stale ? ($0.staleTicks += 1) : ($0.freshTicks += 1) }
     }
+    func tickOutsideSession() { state.withLock { $0.outsideSessionTicks += 1 } }
     func ruleFired() { state.withLock { $0.rulesFired += 1 } }
     func firingCommitted(seconds: Double) { state.withLock { $0.firingsCommitted += 1 } }
     func orderSettled(_ status: OrderStatus) { state.withLock { $0.ordersSettled.append(status) } }

@@ -30,13 +30,14 @@ final class EngineHarness: Sendable {
     /// Background settlement retries, fast so recovery tests take milliseconds.
     static let quickBackoff = SettlementBackoff(initial: .milliseconds(1), maximum: .milliseconds(20))
 
-    init(staleAfter: TimeInterval = 5, feed: ScriptedFeed = ScriptedFeed(), observers: [any TickObserver] = [],
-         settlementBackoff: SettlementBackoff = quickBackoff, start: Bool = true) {
+    init(staleAfter: TimeInterval = 5, tradingHours: TradingHours = .always, feed: ScriptedFeed = ScriptedFeed(),
+         observers: [any TickObserver] = [], settlementBackoff: SettlementBackoff = quickBackoff, start: Bool = true) {
         self.feed = feed
         firings = FakeFiringRecorder(journal: journal)
         sink = RecordingEventSink(journal: journal)
         engine = AutomationEngine(feed: feed, broker: broker, firings: firings, executions: executions, events: sink,
-                                  clock: clock, staleAfter: staleAfter, tickObservers: [tape] + observers,
+                                  clock: clock, staleAfter: staleAfter, tradingHours: tradingHours,
+                                  tickObservers: [tape] + observers,
                                   metrics: metrics, settlementBackoff: settlementBackoff)
         if start { self.start() }
     }

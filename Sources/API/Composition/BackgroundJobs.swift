@@ -1,0 +1,49 @@
+import Foundation
+import Synchronization
+
+/// Long-running housekeeping the adapters need besides the engine (a broker session's daily login, the instrument
+/// master's refresh): started when the server boots, cancelled and awaited when it shuts down.
+final class BackgroundJobs: Sendable {
+    typealias Job = @Sendable () async -> Void
+
+    private struct State {
+        var waiting: [Job] = []
+        var running: [Task<Void, Never>] = []
+        var started = false
+        var stopped = false
+    }
+
+    private let state = Mutex(State())
+
+    /// Adds a job: it starts with the server, or at once if the server has started (never after it stopped).
+    func add(_ job: @escaping Job) {
+        state.withLock { state in
+            guard !state.stopped else { return }
+            if state.started {
+                state.running.append(Task { await job() })
+            } else {
+                state.waiting.append(job)
+            }
+        }
+    }
+
+    func start() {
+        state.withLock { state in
+            guard !state.started else { return }
+            state.started = true
+            state.running += state.waiting.map { job in Task { await job() } }
+            state.waiting = []
+        }
+    }
+
+    /// Cancels every job and waits for each to return.
+    func stop() async {
+        let tasks = state.withLock { state in
+            state.stopped = true
+            defer { state.running = [] }
+            return state.running
+        }
+        for task in tasks { task.cancel() }
+        for task in tasks { await task.value }
+    }
+}
