@@ -125,7 +125,10 @@ public final class FakeSmartAPI: Sendable {
         let secure = app.grouped("rest", "secure", "angelbroking", "user", "v1")
         secure.get("getProfile") { [self] request in profile(request) }
         secure.post("logout") { [self] request in logout(request) }
-        app.get("OpenAPI_File", "files", "OpenAPIScripMaster.json") { [self] _ in instrumentMaster() }
+        app.get("OpenAPI_File", "files", "OpenAPIScripMaster.json") { [self] request in
+            count(request)
+            return instrumentMaster()
+        }
     }
 
     /// The scrip master as the real file has it: every value a string, one RELIANCE-EQ style row per instrument,

@@ -16,10 +16,11 @@ struct AngelOneFeedTests {
                          FakeSmartAPI.ListedInstrument(symbol: "TCS", token: "11536")]
 
     /// Runs `body` with both fakes up and a server configured to use them.
-    func withAngelOneServer(tradingHours: TradingHours = .always, clock: (any TimeSource)? = nil,
-                            _ body: (TestApp, FakeSmartAPI, FakeSmartStream) async throws -> Void) async throws {
+    func withAngelOneServer(tradingHours: TradingHours = .always, clock: (any TimeSource)? = nil, pin: String = "1111",
+                            masterDown: Bool = false, _ body: (TestApp, FakeSmartAPI, FakeSmartStream) async throws -> Void) async throws {
         let api = try await FakeSmartAPI.start(accounts: [Self.account], loginInterval: nil, instruments: Self.listed)
         let stream = try await FakeSmartStream.start(sessionsOf: api)
+        api.failInstrumentMaster(masterDown)
         do {
             try await withTestApp(configuredFeed: true, clock: clock, configure: { config in
                 config.feed = .angelone
@@ -28,7 +29,7 @@ struct AngelOneFeedTests {
                 config.angelOne.streamURL = stream.url
                 config.angelOne.instrumentsURL = api.instrumentsURL
                 config.angelOne.feedAccount = AngelOneCredentials(
-                    apiKey: Self.account.apiKey, clientCode: Self.account.clientCode, pin: Self.account.pin,
+                    apiKey: Self.account.apiKey, clientCode: Self.account.clientCode, pin: pin,
                     totp: try! TOTP(base32Secret: Self.account.totpSecret))
             }) { app in
                 try await body(app, api, stream)
@@ -114,6 +115,34 @@ struct AngelOneFeedTests {
             })
             #expect(try await app.cart(user.token).isEmpty)
             #expect(try await app.send(.GET, "/readyz")["market_open"] as? Bool == false)
+        }
+    }
+
+    @Test("a feed account the broker refuses leaves the server up but not ready, saying why and hiding the PIN")
+    func refusedAccount() async throws {
+        try await withAngelOneServer(pin: "9999") { app, api, stream in
+            #expect(await eventually { api.loginAttempts >= 1 })
+            let ready = try await app.send(.GET, "/readyz")
+            #expect(ready.status == .serviceUnavailable)
+            #expect(await eventually {
+                (try? await app.send(.GET, "/readyz"))?["feed_error"].map { "\($0)".contains("AB1007") } == true
+            })
+            #expect(!ready.text.contains("9999"))
+            #expect(stream.upgrades == 0)
+            try await Task.sleep(for: .seconds(2))
+            #expect(api.loginAttempts == 1, "a refused account is not retried on every reconnect")
+        }
+    }
+
+    @Test("with no instrument master to download and none cached, start-up stops saying so")
+    func noInstrumentMaster() async throws {
+        do {
+            try await withAngelOneServer(masterDown: true) { _, _, _ in
+                Issue.record("the server started without an instrument master")
+            }
+        } catch {
+            #expect("\(error)".contains("MARKET_FEED=angelone"), "\(error)")
+            #expect("\(error)".contains("instrument master could not be downloaded"), "\(error)")
         }
     }
 }

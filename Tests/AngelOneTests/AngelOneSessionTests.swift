@@ -18,16 +18,25 @@ struct AngelOneSessionTests {
     }
 
     /// Sleeps that only record how long they were asked for, so the tests do not wait for TOTP windows.
+    /// After `limit` sleeps the next one throws, as a cancelled task's sleep does (ending a maintenance loop).
     final class Sleeps: Sendable {
         let asked = Mutex<[Duration]>([])
-        func sleep(_ duration: Duration) async throws { asked.withLock { $0.append(duration) } }
+        let limit: Int
+        init(limit: Int = .max) { self.limit = limit }
+        func sleep(_ duration: Duration) async throws {
+            let count = asked.withLock { asked in
+                asked.append(duration)
+                return asked.count
+            }
+            if count > limit { throw CancellationError() }
+        }
     }
 
-    func withSession(pin: String = "4321", now: @escaping @Sendable () -> Date = Date.init,
+    func withSession(pin: String = "4321", now: @escaping @Sendable () -> Date = Date.init, sleepLimit: Int = .max,
                      _ body: (FakeSmartAPI, AngelOneSession, Sleeps) async throws -> Void) async throws {
         // The session's waits are recorded, not slept, so the fake must not hold it to real seconds.
         let fake = try await FakeSmartAPI.start(accounts: [Self.account], loginInterval: nil)
-        let sleeps = Sleeps()
+        let sleeps = Sleeps(limit: sleepLimit)
         let session = AngelOneSession(
             credentials: try Self.credentials(pin: pin),
             client: SmartAPIClient(http: .shared, configuration: .init(baseURL: fake.baseURL)),
@@ -123,6 +132,56 @@ struct AngelOneSessionTests {
             #expect(await session.status.state == .disconnected)
             #expect(await session.feedToken == nil)
             #expect(fake.calls("/rest/secure/angelbroking/user/v1/logout") == 1)
+        }
+    }
+
+    /// 2026-11-30 00:00 IST, a Monday.
+    static let midnightIST = Date(timeIntervalSince1970: 1_796_000_000 - 1_796_000_000.truncatingRemainder(dividingBy: 86_400) - 19_800)
+
+    @Test("the daily login is the next 08:45 IST strictly after now")
+    func dailyLoginTime() {
+        let midnight = Self.midnightIST
+        let eightFortyFive = midnight.addingTimeInterval(8 * 3_600 + 45 * 60)
+        #expect(AngelOneSession.nextDailyLogin(after: midnight.addingTimeInterval(8 * 3_600), minute: 525) == eightFortyFive)
+        #expect(AngelOneSession.nextDailyLogin(after: eightFortyFive, minute: 525) == eightFortyFive.addingTimeInterval(86_400))
+        #expect(AngelOneSession.nextDailyLogin(after: midnight.addingTimeInterval(20 * 3_600), minute: 525)
+                    == eightFortyFive.addingTimeInterval(86_400))
+        // 23:30 UTC is already 05:00 IST of the next day: that day's 08:45, not the one after.
+        #expect(AngelOneSession.nextDailyLogin(after: midnight.addingTimeInterval(5 * 3_600), minute: 525) == eightFortyFive)
+    }
+
+    @Test("maintenance sleeps until 08:45 IST, then logs in afresh and runs the day's housekeeping")
+    func maintenance() async throws {
+        // The clock stands still at the real now (the fake checks TOTPs against real time).
+        let instant = Date()
+        let wait = AngelOneSession.nextDailyLogin(after: instant, minute: 525).timeIntervalSince(instant)
+        try await withSession(now: { instant }, sleepLimit: 1) { fake, session, sleeps in
+            await session.connect()
+            let housekeeping = Mutex(0)
+            await session.maintain(dailyLoginMinute: 525, afterDailyLogin: { housekeeping.withLock { $0 += 1 } })
+            let slept = try #require(sleeps.asked.withLock { $0.first })
+            #expect(abs(Double(slept.components.seconds) - wait) <= 1, "slept \(slept), expected \(wait) s")
+            #expect(fake.loginAttempts == 2, "the first connect, then the daily login")
+            #expect(housekeeping.withLock { $0 } == 1)
+            #expect(await session.status.state == .connected)
+        }
+    }
+
+    @Test("a stream's tokens: the session's own while connected, a new login after a refusal, none hammered")
+    func streamTokens() async throws {
+        try await withSession { fake, session, _ in
+            let first = try await session.streamTokens(refusedBefore: false)
+            #expect(fake.loginAttempts == 1, "no session yet: it logs in")
+            #expect(try await session.streamTokens(refusedBefore: false) == first)
+            #expect(fake.loginAttempts == 1)
+            let renewed = try await session.streamTokens(refusedBefore: true)
+            #expect(renewed != first, "refused by the stream: a fresh login")
+            #expect(fake.loginAttempts == 2)
+        }
+        try await withSession(pin: "0000") { fake, session, _ in
+            await #expect(throws: SmartAPIFailure.self) { try await session.streamTokens(refusedBefore: false) }
+            await #expect(throws: SmartAPIFailure.self) { try await session.streamTokens(refusedBefore: true) }
+            #expect(fake.loginAttempts == 1, "a wrong PIN is tried once per retry interval, not on every reconnect")
         }
     }
 }

@@ -1,0 +1,111 @@
+@testable import API
+import Foundation
+import Testing
+import TradingCore
+
+/// `AppConfig.fromEnvironment`: defaults, the venue variables, and a refusal naming the variable for every bad value.
+@Suite("Configuration from the environment")
+struct ConfigurationTests {
+    static let account = [
+        "ANGELONE_API_KEY": "key", "ANGELONE_CLIENT_CODE": "A123", "ANGELONE_PIN": "4321",
+        "ANGELONE_TOTP_SECRET": "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+    ]
+
+    /// The variable a refusal names, or nil when the environment is accepted.
+    func refusal(_ env: [String: String]) -> String? {
+        do {
+            _ = try AppConfig.fromEnvironment(env)
+            return nil
+        } catch let invalid as AppConfig.Invalid {
+            return invalid.variable
+        } catch {
+            return "unexpected \(error)"
+        }
+    }
+
+    @Test("an empty environment gives the embedded defaults: simulated feed, paper broker, always-open market")
+    func defaults() throws {
+        let config = try AppConfig.fromEnvironment([:])
+        #expect(config.feed == .simulated)
+        #expect(config.broker == .paper)
+        #expect(config.tradingHours == .always)
+        #expect(config.angelOne.apiURL == "https://apiconnect.angelone.in")
+        #expect(config.angelOne.streamURL == "wss://smartapisocket.angelone.in/smart-stream")
+        #expect(config.angelOne.feedAccount == nil)
+        #expect(config.angelOne.dailyLoginMinute == 8 * 60 + 45)
+        #expect(config.masterKey == nil)
+    }
+
+    @Test("MARKET_FEED=angelone reads the account, trades NSE hours by default, and MARKET_SESSION overrides that")
+    func angelOneFeed() throws {
+        var env = Self.account
+        env["MARKET_FEED"] = "angelone"
+        env["ANGELONE_STREAM_URL"] = "ws://127.0.0.1:9000/smart-stream"
+        env["ANGELONE_DAILY_LOGIN_AT"] = "07:30"
+        let config = try AppConfig.fromEnvironment(env)
+        #expect(config.feed == .angelone)
+        #expect(config.tradingHours == .nse)
+        #expect(config.angelOne.feedAccount?.clientCode == "A123")
+        #expect(config.angelOne.streamURL == "ws://127.0.0.1:9000/smart-stream")
+        #expect(config.angelOne.dailyLoginMinute == 7 * 60 + 30)
+        env["MARKET_SESSION"] = "always"
+        #expect(try AppConfig.fromEnvironment(env).tradingHours == .always)
+    }
+
+    @Test("the account's secrets never show in the configuration's description")
+    func secretsHidden() throws {
+        var env = Self.account
+        env["MARKET_FEED"] = "angelone"
+        let text = "\(try AppConfig.fromEnvironment(env).angelOne)"
+        #expect(text.contains("A123"))
+        #expect(!text.contains("4321"))
+        #expect(!text.contains("GEZDGNBV"))
+    }
+
+    @Test("every bad value stops start-up naming its variable", arguments: [
+        (["MARKET_FEED": "bloomberg"], "MARKET_FEED"),
+        (["BROKER": "zerodha"], "BROKER"),
+        (["MARKET_SESSION": "lse"], "MARKET_SESSION"),
+        (["ANGELONE_API_URL": "apiconnect.angelone.in"], "ANGELONE_API_URL"),
+        (["ANGELONE_STREAM_URL": "https://smartapisocket.angelone.in/smart-stream"], "ANGELONE_STREAM_URL"),
+        (["ANGELONE_ORDER_STREAM_URL": "ftp://x"], "ANGELONE_ORDER_STREAM_URL"),
+        (["ANGELONE_INSTRUMENTS_URL": "not a url"], "ANGELONE_INSTRUMENTS_URL"),
+        (["ANGELONE_DAILY_LOGIN_AT": "25:00"], "ANGELONE_DAILY_LOGIN_AT"),
+        (["ANGELONE_DAILY_LOGIN_AT": "0845"], "ANGELONE_DAILY_LOGIN_AT"),
+        (["MASTER_KEY": "c2hvcnQ="], "MASTER_KEY"),
+        (["MASTER_KEY": "not base64!"], "MASTER_KEY"),
+        (["PORT": "70000"], "PORT"),
+        (["JWT_SECRET": "short"], "JWT_SECRET"),
+    ])
+    func badValues(env: [String: String], variable: String) {
+        #expect(refusal(env) == variable)
+    }
+
+    @Test("MARKET_FEED=angelone without the account is refused naming the account variables")
+    func angelOneNeedsAccount() {
+        let named = refusal(["MARKET_FEED": "angelone"])
+        #expect(named?.contains("ANGELONE_TOTP_SECRET") == true)
+    }
+
+    @Test("a partial account names the missing variable; a secret that is not base32 names the secret, not its value")
+    func partialAccount() throws {
+        var env = Self.account
+        env["ANGELONE_PIN"] = nil
+        #expect(refusal(env) == "ANGELONE_PIN")
+        env = Self.account
+        env["ANGELONE_TOTP_SECRET"] = "not-base32-1890"
+        do {
+            _ = try AppConfig.fromEnvironment(env)
+            Issue.record("accepted a secret that is not base32")
+        } catch let invalid as AppConfig.Invalid {
+            #expect(invalid.variable == "ANGELONE_TOTP_SECRET")
+            #expect(!invalid.description.contains("not-base32-1890"), "the message must not repeat the secret")
+        }
+    }
+
+    @Test("a 32-byte base64 MASTER_KEY is accepted")
+    func masterKey() throws {
+        let key = Data((0..<32).map { UInt8($0) }).base64EncodedString()
+        #expect(try AppConfig.fromEnvironment(["MASTER_KEY": key]).masterKey == key)
+    }
+}
