@@ -20,10 +20,15 @@ final class StockCartServices: Sendable {
     let tokens: TokenService
     let loginLimiter: LoginRateLimiter
     let charges: ChargeSchedule
+    /// Users' own broker sessions (Angel One).
+    let brokerSessions: BrokerSessions
+    /// Seals users' broker credentials; nil without `MASTER_KEY` (then none can be stored).
+    let vault: CredentialVault?
 
     init(config: AppConfig, clock: any TimeSource, hub: MarketHub, engine: AutomationEngine, broker: any Broker,
          feed: any QuoteFeed, jobs: BackgroundJobs, sockets: SocketHub, prices: PriceBroadcaster, telemetry: Telemetry, tokens: TokenService,
-         loginLimiter: LoginRateLimiter, charges: ChargeSchedule) {
+         loginLimiter: LoginRateLimiter, charges: ChargeSchedule, brokerSessions: BrokerSessions,
+         vault: CredentialVault?) {
         self.config = config
         self.clock = clock
         self.hub = hub
@@ -37,6 +42,8 @@ final class StockCartServices: Sendable {
         self.tokens = tokens
         self.loginLimiter = loginLimiter
         self.charges = charges
+        self.brokerSessions = brokerSessions
+        self.vault = vault
     }
 
     var feedName: String { feed.name }

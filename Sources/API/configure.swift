@@ -74,6 +74,10 @@ public func configure(_ app: Application, config: AppConfig, overrides: AppOverr
         try await broker.submit(order)
     }
 
+    // MARK: users' broker accounts
+    let brokerSessions = try await BrokerSessionsFactory.make(config: config, database: app.db,
+                                                              http: app.http.client.shared, jobs: jobs)
+
     // MARK: auth
     let secret = try config.jwtSecret ?? JWTSecretFile.loadOrCreate(
         in: config.dataDirectory, persistent: target != .sqliteMemory)
@@ -84,7 +88,7 @@ public func configure(_ app: Application, config: AppConfig, overrides: AppOverr
         config: config, clock: clock, hub: hub, engine: engine, broker: broker, feed: feed, jobs: jobs,
         sockets: sockets, prices: prices, telemetry: telemetry, tokens: tokens,
         loginLimiter: LoginRateLimiter(maxFailures: config.loginMaxFailures, window: config.loginWindowSeconds),
-        charges: charges)
+        charges: charges, brokerSessions: brokerSessions.sessions, vault: brokerSessions.vault)
     app.storage[StockCartServices.Key.self] = services
 
     // MARK: HTTP

@@ -11,5 +11,6 @@ func routes(_ app: Application, services: StockCartServices) throws {
     CartController(services: services).register(on: protected)
     OrderController(services: services).register(on: protected)
     PortfolioController(services: services).register(on: protected)
+    BrokerController(services: services).register(on: protected)
     SocketController(services: services).register(on: app)
 }

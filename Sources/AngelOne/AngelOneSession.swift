@@ -25,6 +25,13 @@ public actor AngelOneSession {
         public var sessionExpiresAt: Date?
         /// The broker's last refusal, in its words (never a secret).
         public var lastError: String?
+
+        public init(state: State, since: Date, sessionExpiresAt: Date? = nil, lastError: String? = nil) {
+            self.state = state
+            self.since = since
+            self.sessionExpiresAt = sessionExpiresAt
+            self.lastError = lastError
+        }
     }
 
     /// How long a SmartAPI session lasts after its login.

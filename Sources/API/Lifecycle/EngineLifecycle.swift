@@ -25,6 +25,7 @@ final class EngineLifecycle: LifecycleHandler, Sendable {
     func shutdownAsync(_ application: Application) async {
         services.prices.stop()
         await services.jobs.stop()
+        services.brokerSessions.stop()
         let engine = engineTask.withLock { task in
             defer { task = nil }
             return task
