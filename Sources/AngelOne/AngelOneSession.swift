@@ -41,13 +41,16 @@ public actor AngelOneSession {
     private let client: SmartAPIClient
     private let now: @Sendable () -> Date
     private let sleep: @Sendable (Duration) async throws -> Void
+    private let pacer: RequestPacer
     private var tokens: SessionTokens?
     private var lastLoginAttempt: Date?
     public private(set) var status: Status
 
-    public init(credentials: AngelOneCredentials, client: SmartAPIClient, now: @escaping @Sendable () -> Date = Date.init,
+    public init(credentials: AngelOneCredentials, client: SmartAPIClient, limits: SmartAPIRateLimits = .documented,
+                now: @escaping @Sendable () -> Date = Date.init,
                 sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }) {
         self.credentials = credentials
+        pacer = RequestPacer(limits: limits)
         self.client = client
         self.now = now
         self.sleep = sleep
@@ -70,12 +73,22 @@ public actor AngelOneSession {
         return status
     }
 
-    /// Runs `call` with the session's tokens; when SmartAPI says the session is gone, logs in once and runs it again.
-    /// Throws `reconnectNeeded`'s reason when there is no session to use.
-    public func perform<Value: Sendable>(_ call: @Sendable (SessionTokens) async throws(SmartAPIFailure) -> Value)
+    /// The account's API key and client code, for calls that name them.
+    public nonisolated var apiKey: String { credentials.apiKey }
+    public nonisolated var clientCode: String { credentials.clientCode }
+
+    /// Runs `call` with the session's tokens, within the rate limit of its `endpoint` class; when SmartAPI says the
+    /// session is gone, logs in once and runs it again. Throws `reconnectNeeded`'s reason when there is no session.
+    public func perform<Value: Sendable>(_ endpoint: SmartAPIRateLimits.Endpoint,
+                                         _ call: @Sendable (SessionTokens) async throws(SmartAPIFailure) -> Value)
         async throws(SmartAPIFailure) -> Value {
         guard let current = tokens, status.state == .connected else {
             throw .rejected(code: "", message: "the broker is not connected: \(status.lastError ?? status.state.rawValue)")
+        }
+        do {
+            try await pacer.admit(endpoint)
+        } catch {
+            throw .unreachable(detail: "cancelled while waiting for the rate limit")
         }
         do {
             return try await call(current)

@@ -31,6 +31,13 @@ public struct SmartAPIClient: Sendable {
         case generateTokens = "/rest/auth/angelbroking/jwt/v1/generateTokens"
         case profile = "/rest/secure/angelbroking/user/v1/getProfile"
         case logout = "/rest/secure/angelbroking/user/v1/logout"
+        case placeOrder = "/rest/secure/angelbroking/order/v1/placeOrder"
+        case cancelOrder = "/rest/secure/angelbroking/order/v1/cancelOrder"
+        case orderBook = "/rest/secure/angelbroking/order/v1/getOrderBook"
+        case tradeBook = "/rest/secure/angelbroking/order/v1/getTradeBook"
+        case positions = "/rest/secure/angelbroking/order/v1/getPosition"
+        case holdings = "/rest/secure/angelbroking/portfolio/v1/getHolding"
+        case funds = "/rest/secure/angelbroking/user/v1/getRMS"
     }
 
     /// What `getProfile` answers that StockCart uses.
@@ -135,4 +142,43 @@ public struct SmartAPIClient: Sendable {
     struct IgnoredPayload: Decodable {
         init(from decoder: any Decoder) throws {}
     }
+}
+
+// MARK: - orders
+
+extension SmartAPIClient {
+    /// `placeOrder`. An `unreachable` failure (a timeout) says nothing about whether the order went through: look it
+    /// up in the order book by its tag before anything else, never place it again blindly.
+    public func placeOrder(_ placement: OrderPlacement, apiKey: String, jwt: String)
+        async throws(SmartAPIFailure) -> PlacedOrder {
+        guard let placed = try await call(.POST, .placeOrder, PlacedOrder.self, body: placement.body, apiKey: apiKey,
+                                          jwt: jwt) else {
+            throw .unreadable(httpStatus: 200, detail: "a placement answer without an order id")
+        }
+        return placed
+    }
+
+    /// `cancelOrder` of a NORMAL order.
+    public func cancelOrder(orderID: String, apiKey: String, jwt: String) async throws(SmartAPIFailure) {
+        _ = try await call(.POST, .cancelOrder, IgnoredPayload.self, body: ["variety": "NORMAL", "orderid": orderID],
+                           apiKey: apiKey, jwt: jwt)
+    }
+
+    /// The day's order book (empty when the broker answers `data: null`). Rows that do not decode are dropped.
+    public func orderBook(apiKey: String, jwt: String) async throws(SmartAPIFailure) -> [BrokerOrderRow] {
+        try await call(.GET, .orderBook, [Lossy<BrokerOrderRow>].self, body: nil, apiKey: apiKey, jwt: jwt)?
+            .compactMap(\.value) ?? []
+    }
+
+    /// The day's fills (empty when the broker answers `data: null`). Rows that do not decode are dropped.
+    public func tradeBook(apiKey: String, jwt: String) async throws(SmartAPIFailure) -> [BrokerTradeRow] {
+        try await call(.GET, .tradeBook, [Lossy<BrokerTradeRow>].self, body: nil, apiKey: apiKey, jwt: jwt)?
+            .compactMap(\.value) ?? []
+    }
+}
+
+/// A row that failed to decode becomes nil instead of failing its whole list.
+struct Lossy<Value: Decodable>: Decodable {
+    let value: Value?
+    init(from decoder: any Decoder) throws { value = try? Value(from: decoder) }
 }

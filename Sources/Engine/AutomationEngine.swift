@@ -18,6 +18,7 @@ public final class AutomationEngine: Sendable {
     enum Work: Sendable {
         case firing(RuleFiring, entry: RuleBook.Entry, observedAt: Date)
         case execution(Execution)
+        case closure(OrderClosure)
     }
 
     /// The rule books, and the `once` rules in flight between firing and commit. Each book entry carries the stored
@@ -170,11 +171,24 @@ public final class AutomationEngine: Sendable {
     /// get one last attempt; one that still fails leaves its order PENDING for the next start (see `park`).
     public func run() async {
         let committer = Task { await drainOutbox() }
+        // A real broker's fills and rejections join the same outbox, so they commit in order with the rest.
+        let reports = broker.reports.map { stream in
+            Task { [outboxInput] in
+                for await report in stream {
+                    switch report {
+                    case .executed(let execution): outboxInput.yield(.execution(execution))
+                    case .closed(let closure): outboxInput.yield(.closure(closure))
+                    }
+                }
+            }
+        }
         for await tick in feed.ticks() {
             // A cancelled stream still hands out the ticks it had buffered: stop taking them once cancelled.
             guard !Task.isCancelled else { break }
             process(tick)
         }
+        reports?.cancel()
+        await reports?.value
         outboxInput.finish()
         await committer.value
         // Only the committer parks, so once it is done the set of parked settlements is final.
@@ -238,6 +252,8 @@ public final class AutomationEngine: Sendable {
                 await commit(firing, entry: entry, observedAt: observedAt)
             case let .execution(execution):
                 await settle(execution)
+            case let .closure(closure):
+                await close(closure)
             }
         }
     }
@@ -308,6 +324,18 @@ public final class AutomationEngine: Sendable {
             logger.error("could not settle execution; retrying in the background", metadata: [
                 "order_id": "\(execution.orderID)", "error": "\(String(reflecting: error))",
             ])
+        }
+    }
+
+    /// Records a broker's closure. Not parked on failure: the broker still has the order's final state, and the
+    /// reconciliation after the next (re)connection or restart reports it again.
+    private func close(_ closure: OrderClosure) async {
+        do {
+            settled(try await withRetries { try await self.executions.close(closure) })
+        } catch {
+            metrics?.commitFailed()
+            logger.error("could not record the broker's closure of an order; the next reconciliation repeats it",
+                         metadata: ["order_id": "\(closure.orderID)", "error": "\(String(reflecting: error))"])
         }
     }
 

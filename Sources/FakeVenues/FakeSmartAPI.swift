@@ -59,6 +59,8 @@ public final class FakeSmartAPI: Sendable {
     private let state = Mutex(State())
     private let port = Atomic<Int>(0)
     private let instruments: [ListedInstrument]
+    /// The order book, trade book and order-update socket of every account.
+    public let desk: FakeOrderDesk
 
     /// Starts the fake on an ephemeral loopback port.
     /// `loginInterval` is SmartAPI's one login a second; a test may widen it (so that a slow machine still sees two
@@ -76,6 +78,7 @@ public final class FakeSmartAPI: Sendable {
     private init(accounts: [Account], loginInterval: TimeInterval?, instruments: [ListedInstrument]) {
         self.loginInterval = loginInterval
         self.instruments = instruments
+        desk = FakeOrderDesk(instruments: instruments)
         self.accounts = Dictionary(accounts.map { ($0.clientCode, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
@@ -99,6 +102,18 @@ public final class FakeSmartAPI: Sendable {
 
     /// Calls received on `path`.
     public func calls(_ path: String) -> Int { state.withLock { $0.callsByPath[path] ?? 0 } }
+
+    /// The order-update socket's URL, as `ANGELONE_ORDER_STREAM_URL` would be set.
+    public var orderStreamURL: String { "ws://127.0.0.1:\(port.load(ordering: .acquiring))/smart-order-update" }
+
+    /// Runs `handler` for the request's session (counting the call), or answers SmartAPI's token failure.
+    private func withSession(_ request: Request, _ handler: (String) async -> Response) async -> Response {
+        count(request)
+        switch authorised(request) {
+        case .failure(let failure): return failure.response
+        case .success(let session): return await handler(session.clientCode)
+        }
+    }
 
     /// The instrument master's full address, as `ANGELONE_INSTRUMENTS_URL` would be set.
     public var instrumentsURL: String { baseURL + "/OpenAPI_File/files/OpenAPIScripMaster.json" }
@@ -125,6 +140,29 @@ public final class FakeSmartAPI: Sendable {
         let secure = app.grouped("rest", "secure", "angelbroking", "user", "v1")
         secure.get("getProfile") { [self] request in profile(request) }
         secure.post("logout") { [self] request in logout(request) }
+        let orders = app.grouped("rest", "secure", "angelbroking", "order", "v1")
+        orders.post("placeOrder") { [self] request async -> Response in
+            await withSession(request) { clientCode in await desk.place(Self.body(request), clientCode: clientCode) }
+        }
+        orders.post("cancelOrder") { [self] request async -> Response in
+            await withSession(request) { clientCode in desk.cancel(Self.body(request), clientCode: clientCode) }
+        }
+        orders.get("getOrderBook") { [self] request async -> Response in
+            await withSession(request) { clientCode in desk.orderBook(clientCode: clientCode) }
+        }
+        orders.get("getTradeBook") { [self] request async -> Response in
+            await withSession(request) { clientCode in desk.tradeBook(clientCode: clientCode) }
+        }
+        // The order-update socket: a session's JWT as the bearer, else 401 before any upgrade (§3).
+        app.get("smart-order-update") { [self] request async -> Response in
+            guard case .success(let session) = authorised(request) else {
+                return Response(status: .unauthorized)
+            }
+            return request.webSocket(maxFrameSize: .init(integerLiteral: 1 << 20),
+                                     shouldUpgrade: { request in request.eventLoop.makeSucceededFuture([:]) }) { [desk] _, socket in
+                desk.attach(socket, clientCode: session.clientCode)
+            }
+        }
         app.get("OpenAPI_File", "files", "OpenAPIScripMaster.json") { [self] request in
             count(request)
             return instrumentMaster()

@@ -89,7 +89,7 @@ struct AngelOneSessionTests {
             #expect(status.lastError?.contains("AB1007") == true)
             #expect(status.lastError?.contains("0000") == false)
             await #expect(throws: SmartAPIFailure.self) {
-                try await session.perform { tokens throws(SmartAPIFailure) in tokens.jwtToken }
+                try await session.perform(.profile) { tokens throws(SmartAPIFailure) in tokens.jwtToken }
             }
         }
     }
@@ -100,7 +100,7 @@ struct AngelOneSessionTests {
             await session.connect()
             fake.expireSessions()
             let client = SmartAPIClient(http: .shared, configuration: .init(baseURL: fake.baseURL))
-            let profile = try await session.perform { tokens throws(SmartAPIFailure) in
+            let profile = try await session.perform(.profile) { tokens throws(SmartAPIFailure) in
                 try await client.profile(apiKey: "key-1", jwt: tokens.jwtToken)
             }
             #expect(profile.clientCode == "A123")

@@ -8,10 +8,42 @@ import TradingCore
 public struct DatabaseExecutionRecorder: ExecutionRecorder {
     let database: any Database
     let charges: ChargeSchedule
+    /// `.enforce` for the paper broker; `.record` for a real broker, whose fills happened whatever the local books say.
+    let policy: Ledger.Policy
 
-    public init(database: any Database, charges: ChargeSchedule) {
+    public init(database: any Database, charges: ChargeSchedule, policy: Ledger.Policy = .enforce) {
         self.database = database
         self.charges = charges
+        self.policy = policy
+    }
+
+    public func close(_ closure: OrderClosure) async throws -> Order? {
+        try await TransactionRunner.write(on: database) { session in
+            let orderID = closure.orderID.rawValue
+            guard let found = try await session.run("SELECT user_id, status FROM orders WHERE id = ?", [.uuid(orderID)])
+                .first, try found.text("status") == OrderStatus.pending.rawValue
+            else { return nil }
+            let owner = UserID(try found.uuid("user_id"))
+            try await Reservations.lockAccount(owner, in: session)
+            guard let row = try await session.run("SELECT * FROM orders WHERE id = ?", [.uuid(orderID)]).first else {
+                return nil
+            }
+            var order = try Order(row: row)
+            guard order.status == .pending else { return nil }
+            switch closure.status {
+            case .cancelled: try order.cancel(at: closure.time, reason: closure.reason)
+            default: try order.fail(reason: closure.reason, at: closure.time)
+            }
+            try await Reservations.release(order, reservedPaise: try row.integer("reserved_paise"), in: session)
+            try await session.run("UPDATE orders SET status = ?, reason = ?, reserved_paise = 0, updated_at = ? WHERE id = ?",
+                                  [.text(order.status.rawValue), .text(order.reason), .date(order.updatedAt),
+                                   .uuid(orderID)])
+            try await AuditStore.append(AuditEntry(userID: owner.rawValue,
+                                                   action: order.status == .cancelled ? "order.cancelled" : "order.failed",
+                                                   entityID: order.id.description, detail: closure.reason, ip: nil,
+                                                   requestID: nil, time: closure.time), in: session)
+            return order
+        }
     }
 
     public func settle(_ execution: Execution) async throws -> Order? {
@@ -47,7 +79,7 @@ public struct DatabaseExecutionRecorder: ExecutionRecorder {
                 let breakdown = try charges.charges(side: order.side, price: execution.price, quantity: order.quantity)
                 settlement = Ledger.settle(side: order.side, quantity: order.quantity, price: execution.price,
                                            charges: breakdown.total, cash: Money(paise: try account.integer("cash_paise")),
-                                           holding: holding)
+                                           holding: holding, policy: policy)
                     .map { ($0.cash, $0.holding, breakdown) }
             } catch {
                 settlement = .failure(.amountOutOfRange)

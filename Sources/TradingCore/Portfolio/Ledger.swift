@@ -24,19 +24,30 @@ public enum Ledger {
         }
     }
 
+    /// Whether a trade may be refused.
+    public enum Policy: Sendable {
+        /// The paper broker's trades: one the cash or the holding cannot cover is refused.
+        case enforce
+        /// A real broker's fills: the trade happened, so it is recorded whatever the local books say (cash may go
+        /// below zero, shares sold beyond the local holding were held outside StockCart and realise nothing) until
+        /// the next sync with the broker's funds and holdings corrects them. Only an out-of-range amount is refused.
+        case record
+    }
+
     /// The cash and holding after a trade, or the reason it is refused.
     public static func settle(side: OrderSide, quantity: Int64, price: Money, charges: Money, cash: Money,
-                              holding: Holding) -> Result<(cash: Money, holding: Holding), Rejection> {
+                              holding: Holding, policy: Policy = .enforce)
+        -> Result<(cash: Money, holding: Holding), Rejection> {
         do {
             return try checkedSettle(side: side, quantity: quantity, price: price, charges: charges, cash: cash,
-                                     holding: holding)
+                                     holding: holding, policy: policy)
         } catch {
             return .failure(.amountOutOfRange)
         }
     }
 
     private static func checkedSettle(side: OrderSide, quantity: Int64, price: Money, charges: Money, cash: Money,
-                                      holding: Holding) throws(AmountOutOfRange)
+                                      holding: Holding, policy: Policy) throws(AmountOutOfRange)
         -> Result<(cash: Money, holding: Holding), Rejection> {
         var holding = holding
         // Orders always have a quantity of at least one; guard anyway, as the division below depends on it.
@@ -45,7 +56,9 @@ public enum Ledger {
         switch side {
         case .buy:
             let cost = try value.adding(charges)
-            guard cost <= cash else { return .failure(.insufficientCash(needed: cost, available: cash)) }
+            guard cost <= cash || policy == .record else {
+                return .failure(.insufficientCash(needed: cost, available: cash))
+            }
             let (newQuantity, quantityOverflow) = holding.quantity.addingReportingOverflow(quantity)
             guard !quantityOverflow else { throw AmountOutOfRange(operation: "\(holding.quantity) + \(quantity) shares") }
             // The cost basis, doubled and plus the share count so that one integer division rounds half up to the
@@ -58,13 +71,15 @@ public enum Ledger {
             holding.quantity = newQuantity
             return .success((try cash.subtracting(cost), holding))
         case .sell:
-            guard quantity <= holding.quantity else {
+            guard quantity <= holding.quantity || policy == .record else {
                 return .failure(.insufficientHoldings(wanted: quantity, held: holding.quantity))
             }
             let proceeds = try value.subtracting(charges)
-            let gain = try price.subtracting(holding.averagePrice).multiplied(by: quantity)
+            // Only shares StockCart knows the cost of realise a gain.
+            let known = min(quantity, holding.quantity)
+            let gain = try price.subtracting(holding.averagePrice).multiplied(by: known)
             holding.realisedPnL = try holding.realisedPnL.adding(gain)
-            holding.quantity -= quantity
+            holding.quantity -= known
             if holding.quantity == 0 { holding.averagePrice = .zero }
             return .success((try cash.adding(proceeds), holding))
         }

@@ -187,6 +187,19 @@ final class FakeExecutionRecorder: ExecutionRecorder {
             return order
         }
     }
+
+    func close(_ closure: OrderClosure) async throws -> Order? {
+        state.withLock { state -> Order? in
+            guard var order = state.orders[closure.orderID], order.status == .pending else { return nil }
+            if closure.status == .cancelled {
+                try? order.cancel(at: closure.time, reason: closure.reason)
+            } else {
+                try? order.fail(reason: closure.reason, at: closure.time)
+            }
+            state.orders[order.id] = order
+            return order
+        }
+    }
 }
 
 /// Keeps every published event, and notes it in the journal.
