@@ -47,13 +47,15 @@ public func configure(_ app: Application, config: AppConfig, overrides: AppOverr
                    referencePricePaise: $0.referencePrice.paise)
     })
     let jobs = BackgroundJobs()
-    let feed: any QuoteFeed
-    if let replacement = overrides.feed {
-        feed = replacement
-    } else {
-        feed = try await MarketFeedFactory.make(config: config, stocks: stocks, clock: clock,
-                                                http: app.http.client.shared, jobs: jobs, logger: app.logger)
-    }
+    let http = app.http.client.shared
+    let instruments = try await InstrumentDirectoryFactory.make(config: config, stocks: stocks, http: http, jobs: jobs)
+    let feed = try overrides.feed ?? MarketFeedFactory.make(config: config, stocks: stocks, clock: clock, http: http,
+                                                            instruments: instruments, jobs: jobs)
+
+    // MARK: users' broker accounts and the broker
+    let brokerSessions = try await BrokerSessionsFactory.make(config: config, database: app.db, http: http, jobs: jobs)
+    let broker = try BrokerFactory.make(config: config, sessions: brokerSessions.sessions, instruments: instruments,
+                                        http: http, jobs: jobs)
 
     // MARK: engine
     let charges = ChargeSchedule(brokerage: .flat(config.brokerage))
@@ -61,22 +63,19 @@ public func configure(_ app: Application, config: AppConfig, overrides: AppOverr
     let sockets = SocketHub(telemetry: telemetry)
     let prices = PriceBroadcaster(sockets: sockets, hub: hub, clock: clock, eventLoop: app.eventLoopGroup.next(),
                                   windowMilliseconds: config.priceCoalesceMilliseconds)
-    let broker = PaperBroker()
     let engine = AutomationEngine(
         feed: feed, broker: broker,
         firings: DatabaseFiringRecorder(database: app.db),
-        executions: DatabaseExecutionRecorder(database: app.db, charges: charges),
+        // A real broker's fills happened whatever the local books say: recorded, never refused.
+        executions: DatabaseExecutionRecorder(database: app.db, charges: charges,
+                                              policy: config.broker == .paper ? .enforce : .record),
         events: sockets, clock: clock, staleAfter: config.staleQuoteSeconds, tradingHours: config.tradingHours,
         tickObservers: [HubTickObserver(hub: hub), prices], metrics: telemetry,
         logger: Logger(label: "stockcart.engine"))
     try await RuleStore(database: app.db).liveRules { engine.load($0) }
     for order in try await OrderStore(database: app.db, charges: charges).pending() {
-        try await broker.submit(order)
+        try await broker.resume(order)
     }
-
-    // MARK: users' broker accounts
-    let brokerSessions = try await BrokerSessionsFactory.make(config: config, database: app.db,
-                                                              http: app.http.client.shared, jobs: jobs)
 
     // MARK: auth
     let secret = try config.jwtSecret ?? JWTSecretFile.loadOrCreate(

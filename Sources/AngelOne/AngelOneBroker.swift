@@ -266,25 +266,42 @@ public final class AngelOneBroker: Broker {
         }
     }
 
-    /// A placement without an answer: looked for by its tag, a few times; absent every time means never booked.
+    /// A placement without an answer: looked for by its tag. Only order books actually read count as evidence: absent
+    /// from `confirmationAttempts` of them means never booked; while the book cannot be read the order stays pending
+    /// (and the reconciliation of the next reconnection takes it over).
     private func confirmPlacement(of id: OrderID, owner: UserID) async {
         guard let session = sessions(owner), let tag = state.withLock({ $0.tracked[id]?.tag }) else { return }
         let client = client
-        for attempt in 1...max(1, patience.confirmationAttempts) {
-            if let book = try? await session.perform(.books, { tokens throws(SmartAPIFailure) in
-                try await client.orderBook(apiKey: session.apiKey, jwt: tokens.jwtToken)
-            }), let row = book.first(where: { $0.orderTag == tag }) {
-                let tracked = state.withLock { state -> Tracked? in
-                    state.tracked[id]?.brokerOrderID = row.orderID
-                    state.tracked[id]?.placing = false
-                    return state.tracked[id]
+        var readsWithout = 0
+        var failedReads = 0
+        while readsWithout < max(1, patience.confirmationAttempts), !Task.isCancelled {
+            do {
+                let book = try await session.perform(.books) { tokens throws(SmartAPIFailure) in
+                    try await client.orderBook(apiKey: session.apiKey, jwt: tokens.jwtToken)
                 }
-                logger.info("a placement without an answer is in the order book", metadata: [
-                    "order_id": "\(id)", "broker_order_id": "\(row.orderID)", "attempt": "\(attempt)"])
-                if let tracked { await apply(row, to: id, tracked: tracked) }
-                return
+                if let row = book.first(where: { $0.orderTag == tag }) {
+                    let tracked = state.withLock { state -> Tracked? in
+                        state.tracked[id]?.brokerOrderID = row.orderID
+                        state.tracked[id]?.placing = false
+                        return state.tracked[id]
+                    }
+                    logger.info("a placement without an answer is in the order book", metadata: [
+                        "order_id": "\(id)", "broker_order_id": "\(row.orderID)"])
+                    if let tracked { await apply(row, to: id, tracked: tracked) }
+                    return
+                }
+                readsWithout += 1
+            } catch {
+                failedReads += 1
+                if failedReads >= 100 {
+                    // Left pending for the next reconciliation rather than guessed at.
+                    state.withLock { $0.tracked[id]?.placing = false }
+                    logger.error("the order book stays unreadable; the order waits for the next reconciliation",
+                                 metadata: ["order_id": "\(id)", "error": "\(error)"])
+                    return
+                }
             }
-            if attempt < patience.confirmationAttempts { try? await Task.sleep(for: patience.confirmationInterval) }
+            try? await Task.sleep(for: patience.confirmationInterval)
         }
         close(id, .failed, "Angel One did not answer the placement and its order book does not have it: nothing "
                   + "was placed")

@@ -5,6 +5,7 @@ import Fluent
 import Foundation
 import Persistence
 import Testing
+import TestSupport
 
 /// `PUT/GET/DELETE /api/broker` and `POST /api/broker/reconnect` against the fake SmartAPI: credentials sealed at
 /// rest, a login at once, the session's state, and nothing secret ever answered, logged or stored in plaintext.
@@ -18,11 +19,11 @@ struct BrokerAccountTests {
          "totp_secret": account.totpSecret]
     }
 
-    func withBrokerApp(masterKey: String? = masterKey, _ body: (TestApp, FakeSmartAPI) async throws -> Void)
+    func withBrokerApp(_ database: TestDatabase = .sqlite, masterKey: String? = masterKey, _ body: (TestApp, FakeSmartAPI) async throws -> Void)
         async throws {
         let api = try await FakeSmartAPI.start(accounts: [Self.account], loginInterval: nil)
         do {
-            try await withTestApp(configure: { config in
+            try await withTestApp(database, configure: { config in
                 config.masterKey = masterKey
                 config.angelOne.apiURL = api.baseURL
             }) { app in try await body(app, api) }
@@ -55,9 +56,10 @@ struct BrokerAccountTests {
         }
     }
 
-    @Test("the credentials are sealed at rest, bound to their owner, and the audit row names only the client code")
-    func sealedAtRest() async throws {
-        try await withBrokerApp { app, _ in
+    @Test("the credentials are sealed at rest, bound to their owner, and the audit row names only the client code",
+          arguments: TestDatabase.enabled)
+    func sealedAtRest(database: TestDatabase) async throws {
+        try await withBrokerApp(database) { app, _ in
             let user = try await app.register()
             try await app.send(.PUT, "/api/broker", token: user.token, json: Self.body)
             let userID = try #require(UUID(uuidString: user.id))
@@ -125,9 +127,10 @@ struct BrokerAccountTests {
         }
     }
 
-    @Test("disconnecting logs out at the broker and forgets the account; a second time answers 404")
-    func disconnect() async throws {
-        try await withBrokerApp { app, api in
+    @Test("disconnecting logs out at the broker and forgets the account; a second time answers 404",
+          arguments: TestDatabase.enabled)
+    func disconnect(database: TestDatabase) async throws {
+        try await withBrokerApp(database) { app, api in
             let user = try await app.register()
             try await app.send(.PUT, "/api/broker", token: user.token, json: Self.body)
             let reply = try await app.send(.DELETE, "/api/broker", token: user.token)
@@ -153,16 +156,21 @@ struct BrokerAccountTests {
         }
     }
 
-    @Test("reconnecting logs in again with the stored credentials")
-    func reconnect() async throws {
-        try await withBrokerApp { app, api in
+    @Test("reconnecting logs in again with the stored credentials; connecting again replaces the stored account",
+          arguments: TestDatabase.enabled)
+    func reconnect(database: TestDatabase) async throws {
+        try await withBrokerApp(database) { app, api in
             let user = try await app.register()
             try await app.send(.PUT, "/api/broker", token: user.token, json: Self.body)
+            try await app.send(.PUT, "/api/broker", token: user.token, json: Self.body)
+            let userID = try #require(UUID(uuidString: user.id))
+            #expect(try await BrokerAccountStore(database: app.app.db).all().filter { $0.userID == userID }.count == 1)
+            let logins = api.loginAttempts
             api.expireSessions()
             let reply = try await app.send(.POST, "/api/broker/reconnect", token: user.token)
             #expect(reply.status == .ok)
             #expect(reply["state"] as? String == "connected")
-            #expect(api.loginAttempts == 2)
+            #expect(api.loginAttempts == logins + 1)
         }
     }
 

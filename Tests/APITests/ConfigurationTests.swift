@@ -76,6 +76,11 @@ struct ConfigurationTests {
         (["MASTER_KEY": "not base64!"], "MASTER_KEY"),
         (["PORT": "70000"], "PORT"),
         (["JWT_SECRET": "short"], "JWT_SECRET"),
+        (["BROKER": "angelone"], "LIVE_TRADING"),
+        (["BROKER": "angelone", "LIVE_TRADING": "0"], "LIVE_TRADING"),
+        (["BROKER": "angelone", "LIVE_TRADING": "1"], "MASTER_KEY"),
+        (["LIVE_TRADING": "maybe"], "LIVE_TRADING"),
+        (["ANGELONE_RATE_LIMITS": "orders=nine/s"], "ANGELONE_RATE_LIMITS"),
     ])
     func badValues(env: [String: String], variable: String) {
         #expect(refusal(env) == variable)
@@ -101,6 +106,16 @@ struct ConfigurationTests {
             #expect(invalid.variable == "ANGELONE_TOTP_SECRET")
             #expect(!invalid.description.contains("not-base32-1890"), "the message must not repeat the secret")
         }
+    }
+
+    @Test("BROKER=angelone runs only with LIVE_TRADING=1 and a MASTER_KEY; ANGELONE_RATE_LIMITS adjusts the pacing")
+    func liveTrading() throws {
+        let key = Data(repeating: 9, count: 32).base64EncodedString()
+        let config = try AppConfig.fromEnvironment(["BROKER": "angelone", "LIVE_TRADING": "1", "MASTER_KEY": key,
+                                                    "ANGELONE_RATE_LIMITS": "orders=5/s"])
+        #expect(config.broker == .angelone && config.liveTrading)
+        #expect(config.angelOne.rateLimits.limits[.orders] == [.init(count: 5, seconds: 1)])
+        #expect(config.tradingHours == .always, "the simulated feed's hours, whatever the broker")
     }
 
     @Test("a 32-byte base64 MASTER_KEY is accepted")

@@ -29,10 +29,18 @@ struct AngelOneBrokerTests {
         }
     }
 
+    final class Made: Sendable {
+        let brokers = Mutex<[AngelOneBroker]>([])
+        func add(_ broker: AngelOneBroker) { brokers.withLock { $0.append(broker) } }
+        var all: [AngelOneBroker] { brokers.withLock { $0 } }
+    }
+
     struct Harness {
         let fake: FakeSmartAPI
         let session: AngelOneSession
         let reports: Reports
+        /// Every broker made, stopped before the fake shuts down (an open socket would hold its shutdown).
+        let made = Made()
 
         func broker(timeout: Duration = .seconds(7), instruments: [Symbol: Instrument] = ["RELIANCE": reliance])
             -> AngelOneBroker {
@@ -45,10 +53,11 @@ struct AngelOneBrokerTests {
                 orderStream: .init(url: fake.orderStreamURL, initialBackoff: .milliseconds(50),
                                    maxBackoff: .milliseconds(200)),
                 sessions: { $0 == AngelOneBrokerTests.owner ? session : nil }, instruments: { instruments[$0] },
-                patience: .init(confirmationAttempts: 5, confirmationInterval: .milliseconds(300),
+                patience: .init(confirmationAttempts: 20, confirmationInterval: .milliseconds(300),
                                 tradeBookAttempts: 3, tradeBookInterval: .milliseconds(100)))
             let reports = reports
             Task { for await report in broker.reports! { reports.all.withLock { $0.append(report) } } }
+            made.add(broker)
             return broker
         }
     }
@@ -61,13 +70,19 @@ struct AngelOneBrokerTests {
                                              pin: Self.account.pin, totp: try TOTP(base32Secret: Self.account.totpSecret)),
             client: SmartAPIClient(http: .shared, configuration: .init(baseURL: fake.baseURL)))
         await session.connect()
-        do {
-            try await body(Harness(fake: fake, session: session, reports: Reports()))
-        } catch {
+        let harness = Harness(fake: fake, session: session, reports: Reports())
+        func finish() async {
+            for broker in harness.made.all { broker.stop() }
+            _ = await eventually { fake.desk.openSockets == 0 }
             await fake.shutdown()
+        }
+        do {
+            try await body(harness)
+        } catch {
+            await finish()
             throw error
         }
-        await fake.shutdown()
+        await finish()
     }
 
     static func order(_ side: OrderSide = .buy, quantity: Int64 = 10, limit: Int64? = nil) throws -> Order {
@@ -75,8 +90,8 @@ struct AngelOneBrokerTests {
                   quantity: quantity, limitPrice: limit.map { Money(paise: $0) }, createdAt: Date())
     }
 
-    func eventually(_ condition: () -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + .seconds(15)
+    func eventually(timeout: Duration = .seconds(15), _ condition: () -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if condition() { return true }
             try? await Task.sleep(for: .milliseconds(20))
@@ -145,16 +160,16 @@ struct AngelOneBrokerTests {
     @Test("a placement whose answer times out is found in the order book by its tag, never placed twice, then fills")
     func timeoutConfirmedFromOrderBook() async throws {
         try await withHarness { h in
-            let broker = h.broker(timeout: .milliseconds(300))
-            h.fake.desk.delayPlacements(.seconds(1))
+            // A generous timeout (a loaded machine's book reads must not time out too), a longer delay.
+            let broker = h.broker(timeout: .seconds(2))
+            h.fake.desk.delayPlacements(.seconds(5))
             let order = try Self.order()
             try await broker.submit(order)
             #expect(h.reports.list.isEmpty, "no verdict from a timeout")
             let placed = try #require(h.fake.desk.orders.first)
             #expect(await eventually { h.fake.calls("/rest/secure/angelbroking/order/v1/getOrderBook") >= 1 })
-            try await Task.sleep(for: .seconds(1))
             h.fake.desk.fill(placed.orderID, paise: 2_749_95)
-            #expect(await eventually { h.reports.execution(order.id) != nil })
+            #expect(await eventually(timeout: .seconds(40)) { h.reports.execution(order.id) != nil }, "\(h.reports.list)")
             #expect(h.reports.execution(order.id)?.price == Money(paise: 2_749_95))
             #expect(h.fake.desk.orders.count == 1, "placed exactly once")
             broker.stop()

@@ -13,14 +13,20 @@ struct SchemaTests {
         try await withMigratedDatabase(kind) { db in
             for schema in [UserModel.schema, StockModel.schema, RuleModel.schema, CartItemModel.schema,
                            OrderModel.schema, TradeModel.schema, AccountModel.schema, PositionModel.schema,
-                           CheckoutModel.schema, AuditLogModel.schema] {
+                           CheckoutModel.schema, AuditLogModel.schema, BrokerAccountModel.schema] {
                 let sql = try #require(db as? any SQLDatabase)
                 _ = try await sql.raw("SELECT COUNT(*) FROM \(ident: schema)").all()
             }
-            try await CreateSchema().revert(on: db)
+            // Newest first, as `migrate --revert` does (later tables refer to earlier ones).
+            for migration in StockCartMigrations.all.reversed() {
+                try await (migration as! any AsyncMigration).revert(on: db)
+            }
             let sql = try #require(db as? any SQLDatabase)
             await #expect(throws: (any Error).self) { _ = try await sql.raw("SELECT 1 FROM users").all() }
-            try await CreateSchema().prepare(on: db) // leave it as the cleanup expects
+            await #expect(throws: (any Error).self) { _ = try await sql.raw("SELECT 1 FROM broker_accounts").all() }
+            for migration in StockCartMigrations.all { // leave it as the cleanup expects
+                try await (migration as! any AsyncMigration).prepare(on: db)
+            }
         }
     }
 

@@ -10,7 +10,9 @@ import Foundation
 struct CredentialVault: Sendable, CustomStringConvertible {
     /// Why `MASTER_KEY` was refused; the message names the variable, never its value.
     struct InvalidMasterKey: Error, Equatable, CustomStringConvertible {
-        let description: String
+        /// What is wrong, without naming the variable (the caller does).
+        let reason: String
+        var description: String { "MASTER_KEY \(reason)" }
     }
 
     /// A sealed value that does not open: wrong key, wrong record, or altered.
@@ -24,10 +26,10 @@ struct CredentialVault: Sendable, CustomStringConvertible {
     init(masterKeyBase64 text: String) throws(InvalidMasterKey) {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard let bytes = Data(base64Encoded: trimmed) else {
-            throw InvalidMasterKey(description: "MASTER_KEY must be base64 (for example the output of `openssl rand -base64 32`)")
+            throw InvalidMasterKey(reason: "must be base64 (for example the output of `openssl rand -base64 32`)")
         }
         guard bytes.count == 32 else {
-            throw InvalidMasterKey(description: "MASTER_KEY must encode 32 bytes (AES-256); it encodes \(bytes.count)")
+            throw InvalidMasterKey(reason: "must encode 32 bytes (AES-256); it encodes \(bytes.count)")
         }
         key = SymmetricKey(data: bytes)
     }

@@ -22,14 +22,17 @@ final class BrokerSessions: Sendable {
     }
 
     private let client: SmartAPIClient
+    private let limits: SmartAPIRateLimits
     private let dailyLoginMinute: Int
     /// How long a request waits for a login before answering `connecting` (a refused TOTP waits for the next
     /// 30-second window before its one retry).
     private let answerWithin: Duration
     private let entries = Mutex<[UUID: Entry]>([:])
 
-    init(client: SmartAPIClient, dailyLoginMinute: Int, answerWithin: Duration = .seconds(10)) {
+    init(client: SmartAPIClient, limits: SmartAPIRateLimits = .documented, dailyLoginMinute: Int,
+         answerWithin: Duration = .seconds(10)) {
         self.client = client
+        self.limits = limits
         self.dailyLoginMinute = dailyLoginMinute
         self.answerWithin = answerWithin
     }
@@ -93,7 +96,7 @@ final class BrokerSessions: Sendable {
 
     /// A new session for the user, replacing (and logging out) any earlier one, with its maintenance task.
     private func install(userID: UUID, credentials: AngelOneCredentials) -> AngelOneSession {
-        let session = AngelOneSession(credentials: credentials, client: client)
+        let session = AngelOneSession(credentials: credentials, client: client, limits: limits)
         let dailyLoginMinute = dailyLoginMinute
         let maintenance = Task { await session.maintain(dailyLoginMinute: dailyLoginMinute) }
         let replaced = entries.withLock { entries in

@@ -8,6 +8,7 @@ final class BackgroundJobs: Sendable {
 
     private struct State {
         var waiting: [Job] = []
+        var stopActions: [@Sendable () -> Void] = []
         var running: [Task<Void, Never>] = []
         var started = false
         var stopped = false
@@ -27,6 +28,11 @@ final class BackgroundJobs: Sendable {
         }
     }
 
+    /// Runs `action` when the jobs stop (after they are cancelled and have returned).
+    func onStop(_ action: @escaping @Sendable () -> Void) {
+        state.withLock { $0.stopActions.append(action) }
+    }
+
     func start() {
         state.withLock { state in
             guard !state.started else { return }
@@ -38,12 +44,16 @@ final class BackgroundJobs: Sendable {
 
     /// Cancels every job and waits for each to return.
     func stop() async {
-        let tasks = state.withLock { state in
+        let (tasks, actions) = state.withLock { state in
             state.stopped = true
-            defer { state.running = [] }
-            return state.running
+            defer {
+                state.running = []
+                state.stopActions = []
+            }
+            return (state.running, state.stopActions)
         }
         for task in tasks { task.cancel() }
         for task in tasks { await task.value }
+        for action in actions { action() }
     }
 }

@@ -11,7 +11,8 @@ enum BrokerSessionsFactory {
         -> (sessions: BrokerSessions, vault: CredentialVault?) {
         let vault = try config.masterKey.map { try CredentialVault(masterKeyBase64: $0) }
         let client = SmartAPIClient(http: http, configuration: .init(baseURL: config.angelOne.apiURL))
-        let sessions = BrokerSessions(client: client, dailyLoginMinute: config.angelOne.dailyLoginMinute)
+        let sessions = BrokerSessions(client: client, limits: config.angelOne.rateLimits,
+                                      dailyLoginMinute: config.angelOne.dailyLoginMinute)
         let stored = try await BrokerAccountStore(database: database).all()
         jobs.add {
             for account in stored {

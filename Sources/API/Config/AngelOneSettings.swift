@@ -14,6 +14,8 @@ public struct AngelOneSettings: Sendable, CustomStringConvertible {
     /// When the sessions log in afresh each day, in IST minutes after midnight (08:45: before the 09:00 pre-open,
     /// after SmartAPI's overnight session reset).
     public var dailyLoginMinute = 8 * 60 + 45
+    /// Client-side request limits per endpoint class (`ANGELONE_RATE_LIMITS`), the documented table by default.
+    public var rateLimits = SmartAPIRateLimits.documented
 
     public init() {}
 
@@ -50,6 +52,14 @@ extension AngelOneSettings {
                 throw AppConfig.Invalid(variable: "ANGELONE_DAILY_LOGIN_AT", reason: "must be HH:MM (IST), such as 08:45")
             }
             settings.dailyLoginMinute = hour * 60 + minute
+        }
+
+        if let text = value("ANGELONE_RATE_LIMITS") {
+            do {
+                settings.rateLimits = try SmartAPIRateLimits.parse(text)
+            } catch {
+                throw AppConfig.Invalid(variable: "ANGELONE_RATE_LIMITS", reason: error.description)
+            }
         }
 
         let names = ["ANGELONE_API_KEY", "ANGELONE_CLIENT_CODE", "ANGELONE_PIN", "ANGELONE_TOTP_SECRET"]

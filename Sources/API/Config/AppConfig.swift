@@ -8,7 +8,7 @@ public struct AppConfig: Sendable {
     /// Which market-data feed drives prices.
     public enum Feed: String, Sendable, CaseIterable { case simulated, angelone }
     /// Which broker executes orders.
-    public enum BrokerKind: String, Sendable, CaseIterable { case paper }
+    public enum BrokerKind: String, Sendable, CaseIterable { case paper, angelone }
 
     public var host = "127.0.0.1"
     public var port = 8080
@@ -17,6 +17,8 @@ public struct AppConfig: Sendable {
     public var jwtSecret: String?
     public var feed: Feed = .simulated
     public var broker: BrokerKind = .paper
+    /// `LIVE_TRADING=1`: the operator's explicit consent to real orders (required by `BROKER=angelone`).
+    public var liveTrading = false
     /// When the feed's prices may fire rules and fill orders: NSE's session for a real feed, always for the simulator.
     public var tradingHours: TradingHours = .always
     /// Angel One's addresses and the feed's system account.
@@ -100,6 +102,17 @@ public struct AppConfig: Sendable {
             }
             config.broker = parsed
         }
+        if let live = value("LIVE_TRADING") {
+            switch live.lowercased() {
+            case "1", "true", "yes": config.liveTrading = true
+            case "0", "false", "no": config.liveTrading = false
+            default: throw Invalid(variable: "LIVE_TRADING", reason: "must be 1 (real orders) or 0")
+            }
+        }
+        if config.broker == .angelone, !config.liveTrading {
+            throw Invalid(variable: "LIVE_TRADING", reason: "BROKER=angelone places real orders with real money; "
+                              + "set LIVE_TRADING=1 to confirm that is what you want")
+        }
         config.tradingHours = config.feed == .simulated ? .always : .nse
         if let hours = value("MARKET_SESSION") {
             guard let parsed = TradingHours(rawValue: hours) else {
@@ -112,9 +125,13 @@ public struct AppConfig: Sendable {
             do {
                 _ = try CredentialVault(masterKeyBase64: key)
             } catch {
-                throw Invalid(variable: "MASTER_KEY", reason: error.description)
+                throw Invalid(variable: "MASTER_KEY", reason: error.reason)
             }
             config.masterKey = key
+        }
+        if config.broker == .angelone, config.masterKey == nil {
+            throw Invalid(variable: "MASTER_KEY", reason: "BROKER=angelone needs it to keep users' broker credentials "
+                              + "encrypted (for example the output of `openssl rand -base64 32`)")
         }
         if let seed = value("SIM_SEED") {
             guard let parsed = UInt64(seed) else { throw Invalid(variable: "SIM_SEED", reason: "must be a whole number ≥ 0") }

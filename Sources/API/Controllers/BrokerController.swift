@@ -20,11 +20,12 @@ struct BrokerController {
     /// connection state; a login the broker refuses still stores them, answering `reconnect_needed` with its reason.
     @Sendable func connect(_ req: Request) async throws -> BrokerStatusResponse {
         let user = try req.user.id.rawValue
+        let body = try req.decodeJSONBody(ConnectBrokerRequest.self)
         guard let vault = services.vault else {
             throw APIError(.unprocessableEntity, "this server has no MASTER_KEY, so it cannot store broker credentials; "
                                + "ask the operator to set one", field: "broker")
         }
-        let credentials = try Self.validated(try req.decodeJSONBody(ConnectBrokerRequest.self))
+        let credentials = try Self.validated(body)
         let sessionCredentials: AngelOneCredentials
         do {
             sessionCredentials = try credentials.sessionCredentials()

@@ -116,6 +116,11 @@ struct CartController {
         let hub = services.hub
         let now = services.clock.now()
         let (ip, requestID) = (req.clientAddress, req.id)
+        // A live broker that cannot take orders now (no account, a session to reconnect) pauses the checkout with
+        // its reason; the cart is left as it is.
+        if let refusal = await services.broker.refusal(for: owner) {
+            throw APIError(.conflict, refusal, field: "broker")
+        }
         let result = try await OrderStore(database: req.db, charges: services.charges)
             .checkout(owner: owner, idempotencyKey: key, fingerprint: digest, lines: lines,
                       price: { hub.quote(for: $0)?.lastPrice }, now: now, audit: { orders in

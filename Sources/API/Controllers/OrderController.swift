@@ -62,6 +62,10 @@ struct OrderController {
         if let key, key.isEmpty || key.count > 128 {
             throw APIError(.badRequest, "Idempotency-Key must be 1 to 128 characters", field: "Idempotency-Key")
         }
+        // A live broker that cannot take the order now says so before anything is stored.
+        if let refusal = await services.broker.refusal(for: owner) {
+            throw APIError(.conflict, refusal, field: "broker")
+        }
         let result = try await OrderStore(database: req.db, charges: services.charges)
             .place(.init(order: order, estimatePrice: estimate), idempotencyKey: key,
                    audit: auditEntry(req, "order.place", order, now: now))
@@ -93,7 +97,12 @@ struct OrderController {
         guard existing.status == .pending else {
             throw APIError(.conflict, "order is \(existing.status.rawValue) and cannot be cancelled", field: "status")
         }
-        _ = await services.broker.cancel(id)
+        guard await services.broker.cancel(id) else {
+            // The broker no longer holds it: it has just filled (its settlement follows) or, at a real broker, could
+            // not be withdrawn now. Cancelling it here would contradict what the broker did.
+            throw APIError(.conflict, "the \(services.broker.name) broker could not withdraw this order (it may have just "
+                               + "filled); its status will follow the broker", field: "status")
+        }
         guard let order = try await store.cancel(id, owner: existing.owner, now: now) else {
             throw APIError.notFound("order")
         }

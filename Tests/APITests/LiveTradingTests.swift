@@ -1,0 +1,145 @@
+@testable import API
+import AngelOne
+import FakeVenues
+import Foundation
+import Testing
+import TradingCore
+
+/// The server with `MARKET_FEED=angelone BROKER=angelone LIVE_TRADING=1` against the fake SmartAPI, SmartStream and
+/// order-update socket: a rule fires from SmartStream ticks, checkout places a real-format order through the user's
+/// own session, and the order-update stream turns it EXECUTED at the trade book's price.
+@Suite("Live trading through Angel One", .serialized)
+struct LiveTradingTests {
+    static let feedAccount = FakeSmartAPI.Account(apiKey: "feed-key", clientCode: "F100", pin: "1111",
+                                                  totpSecret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ")
+    static let userAccount = FakeSmartAPI.Account(apiKey: "user-key", clientCode: "U700", pin: "2468",
+                                                  totpSecret: "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
+    nonisolated(unsafe) static let connect: [String: Any] = ["api_key": userAccount.apiKey, "client_code": userAccount.clientCode,
+                                         "pin": userAccount.pin, "totp_secret": userAccount.totpSecret]
+
+    func withLiveServer(_ body: (TestApp, FakeSmartAPI, FakeSmartStream) async throws -> Void) async throws {
+        let api = try await FakeSmartAPI.start(accounts: [Self.feedAccount, Self.userAccount], loginInterval: nil,
+                                               instruments: [.init(symbol: "RELIANCE", token: "2885"),
+                                                             .init(symbol: "TCS", token: "11536")])
+        let stream = try await FakeSmartStream.start(sessionsOf: api)
+        do {
+            try await withTestApp(configuredFeed: true, configure: { config in
+                config.feed = .angelone
+                config.broker = .angelone
+                config.liveTrading = true
+                config.tradingHours = .always
+                config.masterKey = Data(repeating: 3, count: 32).base64EncodedString()
+                config.angelOne.apiURL = api.baseURL
+                config.angelOne.streamURL = stream.url
+                config.angelOne.orderStreamURL = api.orderStreamURL
+                config.angelOne.instrumentsURL = api.instrumentsURL
+                config.angelOne.feedAccount = AngelOneCredentials(
+                    apiKey: Self.feedAccount.apiKey, clientCode: Self.feedAccount.clientCode, pin: Self.feedAccount.pin,
+                    totp: try! TOTP(base32Secret: Self.feedAccount.totpSecret))
+            }) { app in try await body(app, api, stream) }
+        } catch {
+            await stream.shutdown()
+            await api.shutdown()
+            throw error
+        }
+        await stream.shutdown()
+        await api.shutdown()
+    }
+
+    static func quote(token: String, paise: Int64) -> [UInt8] {
+        var packet = SmartStreamPacket(mode: .quote, exchangeType: 1, token: token, sequenceNumber: 1,
+                                       exchangeTimestamp: Int64(Date().timeIntervalSince1970 * 1_000),
+                                       lastTradedPrice: paise)
+        packet.quote = .init(lastTradedQuantity: 5, averageTradedPrice: paise, volume: 1_000, totalBuyQuantity: 1,
+                             totalSellQuantity: 1, open: paise, high: paise, low: paise, close: paise)
+        return SmartStreamEncoder.encode(packet)
+    }
+
+    @Test("a rule fired by SmartStream, checked out, is placed at Angel One and EXECUTED at the trade book's price")
+    func ruleToExecution() async throws {
+        try await withLiveServer { app, api, stream in
+            #expect(await eventually { stream.subscriptions.count == 1 })
+            let user = try await app.register()
+
+            // Before the user connects a broker, live orders are refused up front, and nothing is stored.
+            let early = try await app.send(.POST, "/api/orders", token: user.token,
+                                           json: ["symbol": "RELIANCE", "side": "BUY", "quantity": 1])
+            #expect(early.status == .conflict, "\(early.text)")
+            #expect(early.field == "broker")
+            #expect(early.reason?.contains("PUT /api/broker") == true)
+            #expect(try await app.send(.GET, "/api/orders", token: user.token).array.isEmpty)
+
+            #expect(try await app.send(.PUT, "/api/broker", token: user.token, json: Self.connect)["state"] as? String
+                        == "connected")
+            _ = try await app.createRule(user.token, symbol: "RELIANCE", min: 2_740, max: 2_760)
+            stream.broadcast(Self.quote(token: "2885", paise: 2_750_05))
+            #expect(await eventually { (try? await app.cart(user.token).count) == 1 })
+            let itemID = try #require(try await app.cart(user.token).first?["id"] as? String)
+
+            let checkout = try await app.send(.POST, "/api/cart/checkout", token: user.token,
+                                              json: ["items": [["cart_item_id": itemID, "quantity": 3]]],
+                                              headers: ["Idempotency-Key": "live-1"])
+            #expect(checkout.status == .created, "\(checkout.text)")
+            let orderID = try #require((checkout["orders"] as? [[String: Any]])?.first?["id"] as? String)
+            let placed = try #require(api.desk.orders.first)
+            #expect(api.desk.orders.count == 1)
+            #expect(placed.clientCode == "U700", "placed through the user's own session, not the feed's")
+            #expect(placed.tag == OrderTag.of(OrderID(try #require(UUID(uuidString: orderID)))))
+            #expect(placed.side == "BUY" && placed.orderType == "MARKET" && placed.quantity == 3)
+            #expect(try await app.order(user.token, orderID)["status"] as? String == "PENDING")
+
+            #expect(await eventually { api.desk.openSockets == 1 })
+            api.desk.fill(placed.orderID, paise: 2_750_10, size: 1)
+            api.desk.fill(placed.orderID, paise: 2_750_25)
+            #expect(try await eventually { try await app.order(user.token, orderID)["status"] as? String == "EXECUTED" })
+            // (2750.10 + 2 × 2750.25) / 3 = 2750.20
+            #expect(try await app.order(user.token, orderID)["fill_price"] as? Double == 2_750.20)
+            let portfolio = try await app.send(.GET, "/api/portfolio", token: user.token)
+            let holdings = portfolio["holdings"] as? [[String: Any]] ?? []
+            #expect(holdings.first { $0["symbol"] as? String == "RELIANCE" }?["quantity"] as? Int == 3,
+                    "\(portfolio.text)")
+        }
+    }
+
+    @Test("a rejected order is FAILED with the exchange's reason; cancelling goes through the broker")
+    func rejectionAndCancel() async throws {
+        try await withLiveServer { app, api, _ in
+            let user = try await app.register()
+            try await app.send(.PUT, "/api/broker", token: user.token, json: Self.connect)
+            let first = try await app.send(.POST, "/api/orders", token: user.token, json: [
+                "symbol": "TCS", "side": "BUY", "quantity": 2, "type": "LIMIT", "limit_price": 3_900])
+            #expect(first.status == .created, "\(first.text)")
+            let firstID = try #require(first["id"] as? String)
+            #expect(await eventually { api.desk.openSockets == 1 })
+            api.desk.reject(try #require(api.desk.orders.first).orderID, reason: "RMS:Margin Exceeds")
+            #expect(try await eventually { try await app.order(user.token, firstID)["status"] as? String == "FAILED" })
+            #expect((try await app.order(user.token, firstID)["reason"] as? String)?.contains("Margin Exceeds") == true)
+
+            let second = try await app.send(.POST, "/api/orders", token: user.token, json: [
+                "symbol": "TCS", "side": "BUY", "quantity": 1, "type": "LIMIT", "limit_price": 3_800])
+            let secondID = try #require(second["id"] as? String)
+            let cancelled = try await app.send(.POST, "/api/orders/\(secondID)/cancel", token: user.token)
+            #expect(cancelled.status == .ok, "\(cancelled.text)")
+            #expect(cancelled["status"] as? String == "CANCELLED")
+            #expect(api.desk.orders.last?.status == "cancelled", "withdrawn at the broker too")
+        }
+    }
+
+    @Test("after the user disconnects their broker, checkout pauses with what to do, and the cart is kept")
+    func disconnectedPausesCheckout() async throws {
+        try await withLiveServer { app, _, stream in
+            #expect(await eventually { stream.subscriptions.count == 1 })
+            let user = try await app.register()
+            try await app.send(.PUT, "/api/broker", token: user.token, json: Self.connect)
+            try await app.send(.DELETE, "/api/broker", token: user.token)
+            let item = try await app.send(.POST, "/api/cart", token: user.token, json: ["symbol": "TCS"])
+            let itemID = try #require(item["id"] as? String)
+            let checkout = try await app.send(.POST, "/api/cart/checkout", token: user.token,
+                                              json: ["items": [["cart_item_id": itemID]]],
+                                              headers: ["Idempotency-Key": "paused-1"])
+            #expect(checkout.status == .conflict)
+            #expect(checkout.reason?.contains("connect your Angel One account") == true, "\(checkout.text)")
+            #expect(try await app.cart(user.token).count == 1)
+        }
+    }
+}
