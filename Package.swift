@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "latency-bench", targets: ["LatencyBench"]),
         .executable(name: "ws-bench", targets: ["WebSocketBench"]),
         .executable(name: "smartstream-bench", targets: ["SmartStreamBench"]),
+        .executable(name: "fake-venues", targets: ["FakeVenuesServer"]),
     ],
     dependencies: [
         // MARK: - server
@@ -119,6 +120,12 @@ let package = Package(
         .target(
             name: "FakeVenues",
             dependencies: ["AngelOne", .product(name: "Vapor", package: "vapor")],
+            swiftSettings: strictSettings
+        ),
+        // The fakes as one process, for black-box tests of the real binary (tests/process): tests only.
+        .executableTarget(
+            name: "FakeVenuesServer",
+            dependencies: ["FakeVenues", "AngelOne", .product(name: "Vapor", package: "vapor")],
             swiftSettings: strictSettings
         ),
         // Helpers shared by test targets only (never linked into the server).

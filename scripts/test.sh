@@ -144,6 +144,7 @@ fi
 section "6/7 process tests: the real stockcart binary over loopback"
 # --------------------------------------------------------------------------------------------------------------
 limit 20m swift build --product stockcart "${JOBS[@]}"   # already built in step 3: a quick up-to-date check
+limit 20m swift build --product fake-venues "${JOBS[@]}" # the fake Angel One venues the live-trading tests run against
 BIN_DIR=$(swift build --show-bin-path)
 STOCKCART_BIN="$BIN_DIR/stockcart" STOCKCART_REQUIRE_BIN=1 \
     limit 15m python3 -m pytest tests/process -q -rs -p no:cacheprovider

@@ -226,6 +226,69 @@ def server_factory(stockcart_bin: Path, tmp_path: Path, request: pytest.FixtureR
 
 
 # --------------------------------------------------------------------------------------------------------------
+# the fake venues (Angel One SmartAPI, SmartStream, order updates) as a process
+# --------------------------------------------------------------------------------------------------------------
+
+@dataclass
+class FakeVenues:
+    """A running `fake-venues`: its addresses, and its control API (ticks, fills, rejections, order list)."""
+
+    process: subprocess.Popen = field(repr=False)
+    api_url: str
+    stream_url: str
+    order_stream_url: str
+    instruments_url: str
+    control_url: str
+
+    def tick(self, token: str, price_paise: int) -> None:
+        response = requests.post(self.control_url + "/tick", json={"token": token, "price_paise": price_paise},
+                                 timeout=HTTP_TIMEOUT)
+        assert response.status_code == 204, response.text
+
+    def orders(self) -> list[dict]:
+        return requests.get(self.control_url + "/orders", timeout=HTTP_TIMEOUT).json()["orders"]
+
+    def fill(self, order_id: str, price_paise: int, size: Optional[int] = None) -> None:
+        body = {"order_id": order_id, "price_paise": price_paise}
+        if size is not None:
+            body["size"] = size
+        response = requests.post(self.control_url + "/fill", json=body, timeout=HTTP_TIMEOUT)
+        assert response.status_code == 204, response.text
+
+    def stats(self) -> dict:
+        return requests.get(self.control_url + "/stats", timeout=HTTP_TIMEOUT).json()
+
+
+def start_fake_venues(binary: Path, accounts: list[str], instruments: list[str]) -> FakeVenues:
+    """Starts `fake-venues` (accounts as KEY:CLIENT:PIN:TOTPSECRET, instruments as SYMBOL:TOKEN) and reads the
+    line with its addresses."""
+    arguments = [str(binary)]
+    for account in accounts:
+        arguments += ["--account", account]
+    for instrument in instruments:
+        arguments += ["--instrument", instrument]
+    process = subprocess.Popen(arguments, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    line = process.stdout.readline()
+    if not line:
+        process.kill()
+        raise AssertionError(f"fake-venues printed no addresses (exit code {process.poll()})")
+    addresses = json.loads(line)
+    return FakeVenues(process=process, **addresses)
+
+
+@pytest.fixture
+def fake_venues_bin(stockcart_bin: Path) -> Path:
+    """The fake-venues executable, built beside stockcart (`swift build` builds both)."""
+    path = stockcart_bin.parent / "fake-venues"
+    if not (path.is_file() and os.access(path, os.X_OK)):
+        message = f"fake-venues not found at {path}: build it with `swift build --product fake-venues`"
+        if os.environ.get("STOCKCART_REQUIRE_BIN") == "1":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    return path
+
+
+# --------------------------------------------------------------------------------------------------------------
 # clients
 # --------------------------------------------------------------------------------------------------------------
 

@@ -43,6 +43,9 @@ public actor AngelOneSession {
     private let sleep: @Sendable (Duration) async throws -> Void
     private let pacer: RequestPacer
     private var tokens: SessionTokens?
+    private var loginInFlight: Task<Status, Never>?
+    /// Why the last login failed, if it did.
+    private var lastFailure: SmartAPIFailure?
     private var lastLoginAttempt: Date?
     public private(set) var status: Status
 
@@ -60,14 +63,26 @@ public actor AngelOneSession {
     /// The feed token of the live session, for the market-data socket.
     public var feedToken: String? { tokens?.feedToken }
 
-    /// Logs in (again), and answers where that left the session.
+    /// Logs in (again), and answers where that left the session. Calls that overlap share one login (a restored
+    /// session and its first socket both asking at start must not trip SmartAPI's one-login-a-second limit).
     @discardableResult
     public func connect() async -> Status {
+        if let running = loginInFlight { return await running.value }
+        let login = Task { await self.connectOnce() }
+        loginInFlight = login
+        let result = await login.value
+        loginInFlight = nil
+        return result
+    }
+
+    private func connectOnce() async -> Status {
         move(to: .connecting, error: nil)
         do {
             try await logIn()
+            lastFailure = nil
         } catch {
             tokens = nil
+            lastFailure = error
             move(to: .reconnectNeeded, error: error.description)
         }
         return status
@@ -117,12 +132,20 @@ public actor AngelOneSession {
     }
 
     /// The session's tokens for a streaming socket. Logs in first when there is no session, or when the socket was
-    /// just refused for its tokens; a session that needs reconnecting tries at most once per `retryInterval`, so a
-    /// wrong PIN or secret is not hammered (SmartAPI locks accounts after repeated failures).
+    /// just refused for its tokens. A login the broker refused for its credentials (a wrong PIN or TOTP secret) is
+    /// tried again at most once per `retryInterval`, so it is not hammered (SmartAPI locks accounts after repeated
+    /// failures); one that failed for the network or the rate limit is tried again at the caller's own pace.
     public func streamTokens(refusedBefore: Bool, retryInterval: TimeInterval = 300) async throws(SmartAPIFailure)
         -> SessionTokens {
         if let current = tokens, status.state == .connected, !refusedBefore { return current }
-        if status.state == .reconnectNeeded, let last = lastLoginAttempt, now().timeIntervalSince(last) < retryInterval {
+        if let running = loginInFlight {
+            _ = await running.value
+            if let current = tokens, status.state == .connected { return current }
+        }
+        var refusedForCredentials = false
+        if case .rejected = lastFailure { refusedForCredentials = true }
+        if status.state == .reconnectNeeded, refusedForCredentials, let last = lastLoginAttempt,
+           now().timeIntervalSince(last) < retryInterval {
             throw .rejected(code: "", message: "the broker session needs reconnecting: \(status.lastError ?? "")")
         }
         await connect()

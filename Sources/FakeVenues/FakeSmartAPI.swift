@@ -66,10 +66,15 @@ public final class FakeSmartAPI: Sendable {
     /// `loginInterval` is SmartAPI's one login a second; a test may widen it (so that a slow machine still sees two
     /// quick logins as too quick) or lift it (`nil`, for tests that replace the session's clock).
     /// `instruments` are the NSE cash equities its instrument master lists (at `instrumentsURL`).
+    /// `port` 0 takes a free one; `extraRoutes` adds routes beside SmartAPI's (a control API for process tests).
     public static func start(accounts: [Account], loginInterval: TimeInterval? = 1,
-                             instruments: [ListedInstrument] = []) async throws -> FakeSmartAPI {
+                             instruments: [ListedInstrument] = [], port: Int = 0,
+                             extraRoutes: (Application, FakeSmartAPI) -> Void = { _, _ in }) async throws -> FakeSmartAPI {
         let fake = FakeSmartAPI(accounts: accounts, loginInterval: loginInterval, instruments: instruments)
-        let (app, port) = try await LoopbackServer.start(routes: fake.routes)
+        let (app, port) = try await LoopbackServer.start(port: port) { app in
+            fake.routes(app)
+            extraRoutes(app, fake)
+        }
         fake.server.withLock { $0 = app }
         fake.port.store(port, ordering: .releasing)
         return fake
@@ -300,7 +305,7 @@ public final class FakeSmartAPI: Sendable {
                  body: .init(string: "Access denied because of exceeding access rate"))
     }
 
-    static func json(_ object: [String: Any], status: HTTPResponseStatus = .ok) -> Response {
+    public static func json(_ object: [String: Any], status: HTTPResponseStatus = .ok) -> Response {
         let data = (try? JSONSerialization.data(withJSONObject: object)) ?? Data("{}".utf8)
         return Response(status: status, headers: ["Content-Type": "application/json"], body: .init(data: data))
     }

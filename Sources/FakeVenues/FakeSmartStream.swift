@@ -38,15 +38,16 @@ public final class FakeSmartStream: Sendable {
     }
 
     /// Starts the fake accepting the sessions a fake SmartAPI hands out, as the real pair does.
-    public static func start(sessionsOf api: FakeSmartAPI) async throws -> FakeSmartStream {
-        try await start { api.streamRefusal(jwt: $0, apiKey: $1, clientCode: $2, feedToken: $3) }
+    public static func start(sessionsOf api: FakeSmartAPI, port: Int = 0) async throws -> FakeSmartStream {
+        try await start(port: port) { api.streamRefusal(jwt: $0, apiKey: $1, clientCode: $2, feedToken: $3) }
     }
 
     private static func start(
+        port requested: Int = 0,
         judge: @escaping @Sendable (_ jwt: String, _ apiKey: String, _ clientCode: String, _ feedToken: String) -> String?
     ) async throws -> FakeSmartStream {
         let fake = FakeSmartStream(judge: judge)
-        let (app, port) = try await LoopbackServer.start(routes: fake.routes)
+        let (app, port) = try await LoopbackServer.start(port: requested, routes: fake.routes)
         fake.server.withLock { $0 = app }
         fake.port.store(port, ordering: .releasing)
         return fake

@@ -4,12 +4,13 @@ import Vapor
 /// compiles its router when it starts), and stops it again.
 enum LoopbackServer {
     /// The running application and its port.
-    static func start(routes: (Application) -> Void) async throws -> (app: Application, port: Int) {
+    static func start(port requested: Int = 0, routes: (Application) -> Void) async throws
+        -> (app: Application, port: Int) {
         let app = try await Application.make(.testing)
         app.logger.logLevel = .warning
         routes(app)
         do {
-            try await app.server.start(address: .hostname("127.0.0.1", port: 0))
+            try await app.server.start(address: .hostname("127.0.0.1", port: requested))
             guard let port = app.http.server.shared.localAddress?.port else { throw Abort(.internalServerError) }
             return (app, port)
         } catch {
