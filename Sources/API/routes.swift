@@ -12,5 +12,6 @@ func routes(_ app: Application, services: StockCartServices) throws {
     OrderController(services: services).register(on: protected)
     PortfolioController(services: services).register(on: protected)
     BrokerController(services: services).register(on: protected)
+    SystemStatusController(services: services).register(on: protected)
     SocketController(services: services).register(on: app)
 }

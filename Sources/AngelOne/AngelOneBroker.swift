@@ -148,8 +148,21 @@ public final class AngelOneBroker: Broker {
     }
 
     public func cancel(_ id: OrderID) async -> Bool {
-        guard let tracked = state.withLock({ $0.tracked[id] }), let brokerOrderID = tracked.brokerOrderID,
-              let session = sessions(tracked.order.owner) else { return false }
+        // A placement still waiting for its answer (or being looked up after a lost one) has no broker id yet: wait
+        // for it a little rather than refuse.
+        var tracked = state.withLock { $0.tracked[id] }
+        for _ in 0..<50 where tracked?.placing == true && tracked?.brokerOrderID == nil {
+            try? await Task.sleep(for: .milliseconds(100))
+            tracked = state.withLock { $0.tracked[id] }
+        }
+        guard let tracked else {
+            logger.notice("cancel of an order the broker does not follow (already final)", metadata: ["order_id": "\(id)"])
+            return false
+        }
+        guard let brokerOrderID = tracked.brokerOrderID, let session = sessions(tracked.order.owner) else {
+            logger.notice("cancel of an order without a broker id or session", metadata: ["order_id": "\(id)"])
+            return false
+        }
         let client = client
         do {
             try await session.perform(.orders) { tokens throws(SmartAPIFailure) in
