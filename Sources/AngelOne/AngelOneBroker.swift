@@ -240,7 +240,7 @@ public final class AngelOneBroker: Broker {
         let client = client
         let book: [BrokerOrderRow]
         do {
-            book = try await session.perform(.books) { tokens throws(SmartAPIFailure) in
+            book = try await session.perform(.orderBook) { tokens throws(SmartAPIFailure) in
                 try await client.orderBook(apiKey: session.apiKey, jwt: tokens.jwtToken)
             }
         } catch {
@@ -289,7 +289,7 @@ public final class AngelOneBroker: Broker {
         var failedReads = 0
         while readsWithout < max(1, patience.confirmationAttempts), !Task.isCancelled {
             do {
-                let book = try await session.perform(.books) { tokens throws(SmartAPIFailure) in
+                let book = try await session.perform(.orderBook) { tokens throws(SmartAPIFailure) in
                     try await client.orderBook(apiKey: session.apiKey, jwt: tokens.jwtToken)
                 }
                 if let row = book.first(where: { $0.orderTag == tag }) {
@@ -327,7 +327,7 @@ public final class AngelOneBroker: Broker {
         let client = client
         var average: Decimal?
         for attempt in 1...max(1, patience.tradeBookAttempts) {
-            if let trades = try? await session.perform(.books, { tokens throws(SmartAPIFailure) in
+            if let trades = try? await session.perform(.tradeBook, { tokens throws(SmartAPIFailure) in
                 try await client.tradeBook(apiKey: session.apiKey, jwt: tokens.jwtToken)
             }) {
                 let fills = trades.filter { $0.orderID == brokerOrderID }
@@ -368,7 +368,7 @@ public final class AngelOneBroker: Broker {
     private func finish(_ id: OrderID) { _ = state.withLock { $0.tracked.removeValue(forKey: id) } }
 
     /// Rupees to paise, rounded half away from zero.
-    static func paise(_ rupees: Decimal) -> Int64? {
+    public static func paise(_ rupees: Decimal) -> Int64? {
         var scaled = rupees * 100
         var rounded = Decimal()
         NSDecimalRound(&rounded, &scaled, 0, .plain)

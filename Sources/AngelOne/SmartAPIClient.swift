@@ -182,3 +182,27 @@ struct Lossy<Value: Decodable>: Decodable {
     let value: Value?
     init(from decoder: any Decoder) throws { value = try? Value(from: decoder) }
 }
+
+// MARK: - portfolio and funds
+
+extension SmartAPIClient {
+    /// Settled holdings (empty for `data: null`); rows that do not decode are dropped.
+    public func holdings(apiKey: String, jwt: String) async throws(SmartAPIFailure) -> [BrokerHoldingRow] {
+        try await call(.GET, .holdings, [Lossy<BrokerHoldingRow>].self, body: nil, apiKey: apiKey, jwt: jwt)?
+            .compactMap(\.value) ?? []
+    }
+
+    /// The day's positions (empty for `data: null`); rows that do not decode are dropped.
+    public func positions(apiKey: String, jwt: String) async throws(SmartAPIFailure) -> [BrokerPositionRow] {
+        try await call(.GET, .positions, [Lossy<BrokerPositionRow>].self, body: nil, apiKey: apiKey, jwt: jwt)?
+            .compactMap(\.value) ?? []
+    }
+
+    /// The account's funds (`getRMS`).
+    public func funds(apiKey: String, jwt: String) async throws(SmartAPIFailure) -> BrokerFunds {
+        guard let funds = try await call(.GET, .funds, BrokerFunds.self, body: nil, apiKey: apiKey, jwt: jwt) else {
+            throw .unreadable(httpStatus: 200, detail: "a funds answer without data")
+        }
+        return funds
+    }
+}

@@ -2,14 +2,17 @@ import Foundation
 
 /// SmartAPI's request limits per client code, by class of endpoint (§1.8), held on StockCart's side so that it never
 /// trips the broker's own (a 403 there costs the user their next orders). Configuration, because Angel One's pages
-/// disagree with each other and change: `ANGELONE_RATE_LIMITS`, such as `orders=9/s,orders=500/min,books=1/s`.
+/// disagree with each other and change: `ANGELONE_RATE_LIMITS`, such as `orders=9/s,orders=500/min,order_book=1/s`.
 public struct SmartAPIRateLimits: Equatable, Sendable {
     /// The classes SmartAPI counts separately.
     public enum Endpoint: String, Sendable, CaseIterable {
         /// placeOrder, modifyOrder and cancelOrder together.
         case orders
-        /// getOrderBook, getTradeBook, getPosition, getHolding.
-        case books
+        /// getOrderBook, getTradeBook, getPosition and getHolding, each counted on its own.
+        case orderBook = "order_book"
+        case tradeBook = "trade_book"
+        case positions
+        case holdings
         /// getRMS.
         case funds
         /// getProfile.
@@ -32,10 +35,13 @@ public struct SmartAPIRateLimits: Equatable, Sendable {
 
     public init(limits: [Endpoint: [Limit]]) { self.limits = limits }
 
-    /// The documented table: orders 9/s, 500/min and 1000/h; books 1/s; funds 2/s; profile 3/s; tokens 1/s.
+    /// The documented table: orders 9/s, 500/min and 1000/h; each book 1/s; funds 2/s; profile 3/s; tokens 1/s.
     public static let documented = SmartAPIRateLimits(limits: [
         .orders: [Limit(count: 9, seconds: 1), Limit(count: 500, seconds: 60), Limit(count: 1_000, seconds: 3_600)],
-        .books: [Limit(count: 1, seconds: 1)],
+        .orderBook: [Limit(count: 1, seconds: 1)],
+        .tradeBook: [Limit(count: 1, seconds: 1)],
+        .positions: [Limit(count: 1, seconds: 1)],
+        .holdings: [Limit(count: 1, seconds: 1)],
         .funds: [Limit(count: 2, seconds: 1)],
         .profile: [Limit(count: 3, seconds: 1)],
         .tokens: [Limit(count: 1, seconds: 1)],

@@ -47,6 +47,9 @@ public final class FakeOrderDesk: Sendable {
         var nextOrderNumber: Int64 = 261_130_000_000_001
         var placementDelay: Duration = .zero
         var orderTimes: [String: [Date]] = [:]
+        /// Settled holdings per client: trading symbol → (quantity, average paise).
+        var holdings: [String: [String: (quantity: Int64, averagePaise: Int64)]] = [:]
+        var availableCashPaise: [String: Int64] = [:]
     }
 
     private let state = Mutex(State())
@@ -91,6 +94,16 @@ public final class FakeOrderDesk: Sendable {
 
     /// Cancels an open order as the exchange does at the end of the day: AB02.
     public func expire(_ orderID: String) { close(orderID, status: "cancelled", code: "AB02", text: "") }
+
+    /// Sets a client's settled holdings (shares bought on earlier days), as `getHolding` lists them.
+    public func setHolding(clientCode: String, symbol: String, quantity: Int64, averagePaise: Int64) {
+        state.withLock { $0.holdings[clientCode, default: [:]]["\(symbol)-EQ"] = (quantity, averagePaise) }
+    }
+
+    /// Sets a client's available cash, as `getRMS` reports it (₹10,00,000 by default).
+    public func setAvailableCash(clientCode: String, paise: Int64) {
+        state.withLock { $0.availableCashPaise[clientCode] = paise }
+    }
 
     /// Pushes a raw text frame to a client's order-update sockets (a keep-alive, garbage).
     public func pushRaw(_ text: String, to clientCode: String) {
@@ -179,6 +192,54 @@ public final class FakeOrderDesk: Sendable {
         }
         return FakeSmartAPI.json(["status": true, "message": "SUCCESS", "errorcode": "",
                                   "data": rows.isEmpty ? NSNull() : rows as Any])
+    }
+
+    /// `getHolding`: the settled holdings set by the test, numbers as numbers (as documented).
+    func holdings(clientCode: String) -> Response {
+        let rows: [[String: Any]] = state.withLock { $0.holdings[clientCode] ?? [:] }.sorted { $0.key < $1.key }
+            .map { symbol, holding in
+                ["tradingsymbol": symbol, "exchange": "NSE", "isin": "", "t1quantity": 0, "realisedquantity": holding.quantity,
+                 "quantity": holding.quantity, "authorisedquantity": 0, "product": "DELIVERY", "collateralquantity": NSNull(),
+                 "collateraltype": NSNull(), "haircut": 0, "averageprice": Double(holding.averagePaise) / 100,
+                 "ltp": Double(holding.averagePaise) / 100, "symboltoken": "", "close": 0, "profitandloss": 0,
+                 "pnlpercentage": 0]
+            }
+        return FakeSmartAPI.json(["status": true, "message": "SUCCESS", "errorcode": "",
+                                  "data": rows.isEmpty ? NSNull() : rows as Any])
+    }
+
+    /// `getPosition`: today's DELIVERY net quantities from the fills, every value a string (as documented, the
+    /// space after a minus included).
+    func positions(clientCode: String) -> Response {
+        let fills = state.withLock { $0.fills.filter { $0.clientCode == clientCode } }
+        var net: [String: (quantity: Int64, value: Int64)] = [:]
+        for fill in fills {
+            let signed = fill.side == "BUY" ? fill.size : -fill.size
+            net[fill.tradingSymbol, default: (0, 0)].quantity += signed
+            net[fill.tradingSymbol, default: (0, 0)].value += signed * fill.pricePaise
+        }
+        let rows: [[String: Any]] = net.sorted { $0.key < $1.key }.map { symbol, position in
+            let average = position.quantity == 0 ? 0 : position.value / position.quantity
+            let value = Self.rupees(position.value)
+            return ["exchange": "NSE", "symboltoken": "", "producttype": "DELIVERY", "tradingsymbol": symbol,
+                    "symbolname": String(symbol.dropLast(3)), "instrumenttype": "", "netqty": String(position.quantity),
+                    "avgnetprice": Self.rupees(average), "buyavgprice": Self.rupees(average),
+                    "netvalue": value.hasPrefix("-") ? "- " + value.dropFirst() : value, "lotsize": "1"]
+        }
+        return FakeSmartAPI.json(["status": true, "message": "SUCCESS", "errorcode": "",
+                                  "data": rows.isEmpty ? NSNull() : rows as Any])
+    }
+
+    /// `getRMS`: decimal strings.
+    func funds(clientCode: String) -> Response {
+        let cash = state.withLock { $0.availableCashPaise[clientCode] } ?? 10_00_000_00
+        return FakeSmartAPI.json(["status": true, "message": "SUCCESS", "errorcode": "", "data": [
+            "net": Self.rupees(cash), "availablecash": Self.rupees(cash), "availableintradaypayin": "0.00",
+            "availablelimitmargin": "0.00", "collateral": "0.00", "m2munrealized": "0.00", "m2mrealized": "0.00",
+            "utiliseddebits": "0.00", "utilisedspan": NSNull(), "utilisedoptionpremium": NSNull(),
+            "utilisedholdingsales": NSNull(), "utilisedexposure": NSNull(), "utilisedturnover": NSNull(),
+            "utilisedpayout": "0.00",
+        ]])
     }
 
     /// The order-update socket of an authorised client: AB00 with an empty `orderData` first, as recorded.

@@ -158,6 +158,15 @@ public final class FakeSmartAPI: Sendable {
         orders.get("getTradeBook") { [self] request async -> Response in
             await withSession(request) { clientCode in desk.tradeBook(clientCode: clientCode) }
         }
+        orders.get("getPosition") { [self] request async -> Response in
+            await withSession(request) { clientCode in desk.positions(clientCode: clientCode) }
+        }
+        app.get("rest", "secure", "angelbroking", "portfolio", "v1", "getHolding") { [self] request async -> Response in
+            await withSession(request) { clientCode in desk.holdings(clientCode: clientCode) }
+        }
+        app.get("rest", "secure", "angelbroking", "user", "v1", "getRMS") { [self] request async -> Response in
+            await withSession(request) { clientCode in desk.funds(clientCode: clientCode) }
+        }
         // The order-update socket: a session's JWT as the bearer, else 401 before any upgrade (§3).
         app.get("smart-order-update") { [self] request async -> Response in
             guard case .success(let session) = authorised(request) else {

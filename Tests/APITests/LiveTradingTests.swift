@@ -94,10 +94,34 @@ struct LiveTradingTests {
             #expect(try await eventually { try await app.order(user.token, orderID)["status"] as? String == "EXECUTED" })
             // (2750.10 + 2 × 2750.25) / 3 = 2750.20
             #expect(try await app.order(user.token, orderID)["fill_price"] as? Double == 2_750.20)
+            // The portfolio is the broker account's: today's delivery buy sits in its positions, yesterday's shares
+            // in its holdings, and both count; the cash is what the broker says is available.
+            api.desk.setHolding(clientCode: "U700", symbol: "RELIANCE", quantity: 2, averagePaise: 2_700_00)
+            api.desk.setAvailableCash(clientCode: "U700", paise: 1_23_456_78)
             let portfolio = try await app.send(.GET, "/api/portfolio", token: user.token)
+            #expect(portfolio["source"] as? String == "angelone", "\(portfolio.text)")
+            #expect(portfolio["cash"] as? Double == 1_23_456.78)
             let holdings = portfolio["holdings"] as? [[String: Any]] ?? []
-            #expect(holdings.first { $0["symbol"] as? String == "RELIANCE" }?["quantity"] as? Int == 3,
-                    "\(portfolio.text)")
+            let reliance = holdings.first { $0["symbol"] as? String == "RELIANCE" }
+            #expect(reliance?["quantity"] as? Int == 5, "\(portfolio.text)")
+            // (2 × 2700.00 + 3 × 2750.20) / 5 = 2730.12
+            #expect(reliance?["average_price"] as? Double == 2_730.12, "\(portfolio.text)")
+            api.desk.setHolding(clientCode: "U700", symbol: "RELIANCE", quantity: 0, averagePaise: 0)
+
+            // StockCart and the broker agree; then the broker lists shares StockCart never bought.
+            let agreed = try await app.send(.GET, "/api/broker/reconciliation", token: user.token)
+            #expect(agreed.status == .ok, "\(agreed.text)")
+            #expect(agreed["agrees"] as? Bool == true, "\(agreed.text)")
+            let line = try #require((agreed["orders"] as? [[String: Any]])?.first)
+            #expect(line["broker_fill_price"] as? Double == 2_750.20 && line["local_fill_price"] as? Double == 2_750.20)
+            #expect((agreed["holdings"] as? [[String: Any]])?.first?["broker_quantity"] as? Int == 3)
+            api.desk.setHolding(clientCode: "U700", symbol: "INFY", quantity: 7, averagePaise: 1_500_00)
+            let differs = try await app.send(.GET, "/api/broker/reconciliation", token: user.token)
+            #expect(differs["agrees"] as? Bool == false)
+            #expect(differs["difference_count"] as? Int == 1)
+            let infy = (differs["holdings"] as? [[String: Any]])?.first { $0["symbol"] as? String == "INFY" }
+            #expect(infy?["local_quantity"] as? Int == 0 && infy?["broker_quantity"] as? Int == 7)
+            #expect(infy?["differences"] as? [String] == ["quantity"])
         }
     }
 
@@ -140,6 +164,10 @@ struct LiveTradingTests {
             #expect(checkout.status == .conflict)
             #expect(checkout.reason?.contains("connect your Angel One account") == true, "\(checkout.text)")
             #expect(try await app.cart(user.token).count == 1)
+            #expect(try await app.send(.GET, "/api/broker/reconciliation", token: user.token).status == .notFound)
+            let portfolio = try await app.send(.GET, "/api/portfolio", token: user.token)
+            #expect(portfolio["source"] as? String == "local")
+            #expect((portfolio["broker_error"] as? String)?.contains("PUT /api/broker") == true)
         }
     }
 }

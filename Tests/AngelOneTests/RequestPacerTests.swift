@@ -26,8 +26,8 @@ struct RequestPacerTests {
         #expect(clock.slept.withLock { $0.isEmpty })
         try await pacer.admit(.orders)
         #expect(clock.slept.withLock { $0 } == [.milliseconds(1_200)])
-        try await pacer.admit(.books)
-        try await pacer.admit(.books)
+        try await pacer.admit(.orderBook)
+        try await pacer.admit(.orderBook)
         #expect(clock.slept.withLock { $0.last } == .milliseconds(1_200), "classes are counted apart")
     }
 
@@ -46,9 +46,10 @@ struct RequestPacerTests {
 
     @Test("ANGELONE_RATE_LIMITS replaces the named classes and keeps the others")
     func parsing() throws {
-        let limits = try SmartAPIRateLimits.parse("orders=5/s, orders=200/min,books=2/s")
+        let limits = try SmartAPIRateLimits.parse("orders=5/s, orders=200/min,order_book=2/s")
         #expect(limits.limits[.orders] == [.init(count: 5, seconds: 1), .init(count: 200, seconds: 60)])
-        #expect(limits.limits[.books] == [.init(count: 2, seconds: 1)])
+        #expect(limits.limits[.orderBook] == [.init(count: 2, seconds: 1)])
+        #expect(limits.limits[.tradeBook] == [.init(count: 1, seconds: 1)], "each book is its own class")
         #expect(limits.limits[.funds] == SmartAPIRateLimits.documented.limits[.funds])
         #expect(throws: SmartAPIRateLimits.Unreadable.self) { try SmartAPIRateLimits.parse("trades=1/s") }
         #expect(throws: SmartAPIRateLimits.Unreadable.self) { try SmartAPIRateLimits.parse("orders=0/s") }

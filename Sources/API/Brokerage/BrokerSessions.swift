@@ -21,7 +21,8 @@ final class BrokerSessions: Sendable {
         var maintenance: Task<Void, Never>?
     }
 
-    private let client: SmartAPIClient
+    /// The REST client the sessions call through (also for reading their books).
+    let client: SmartAPIClient
     private let limits: SmartAPIRateLimits
     private let dailyLoginMinute: Int
     /// How long a request waits for a login before answering `connecting` (a refused TOTP waits for the next

@@ -1,6 +1,7 @@
 import AngelOne
 import Foundation
 import Persistence
+import TradingCore
 import Vapor
 
 /// A user's own broker account (Angel One): connect (credentials sealed at rest, then a login at once), see the
@@ -14,6 +15,40 @@ struct BrokerController {
         broker.get(use: show)
         broker.delete(use: disconnect)
         broker.post("reconnect", use: reconnect)
+        broker.get("reconciliation", use: reconciliation)
+    }
+
+    /// `GET /api/broker/reconciliation`: today's orders (and any still pending) and the holdings, here and at Angel
+    /// One, side by side with every difference named. 404 without an account, 409 when its session needs
+    /// reconnecting, 502 when Angel One cannot be read.
+    @Sendable func reconciliation(_ req: Request) async throws -> ReconciliationResponse {
+        let owner = try req.user.id
+        guard let session = services.brokerSessions.session(userID: owner.rawValue) else {
+            throw APIError(.notFound, "no broker account is connected; PUT /api/broker connects one")
+        }
+        let status = await session.status
+        guard status.state == .connected else {
+            throw APIError(.conflict, "your Angel One session is \(status.state.rawValue)"
+                               + (status.lastError.map { " (\($0))" } ?? "") + "; reconnect it (POST /api/broker/reconnect)")
+        }
+        let broker: AngelOneAccountSnapshot
+        do {
+            broker = try await AngelOneAccountSnapshot.read(session: session, client: services.brokerSessions.client)
+        } catch {
+            throw APIError(.badGateway, "Angel One could not be read: \(error.description)")
+        }
+        let now = services.clock.now()
+        let dayStart = CandleInterval.oneDay.bucketStart(for: now)
+        // The broker's books are the day's: today's orders, and any older one still pending.
+        let orders = try await OrderStore(database: req.db, charges: services.charges)
+            .list(owner: owner, limit: 1_000).items
+            .filter { $0.createdAt >= dayStart || $0.status == .pending }
+        let holdings = try await PortfolioStore(database: req.db).snapshot(owner: owner).holdings
+        let report = BrokerReconciliation.compare(
+            localOrders: orders.reversed(),
+            localHoldings: Dictionary(holdings.map { ($0.symbol, $0.quantity) }, uniquingKeysWith: +),
+            book: broker.orderBook, trades: broker.tradeBook, holdings: broker.holdings, positions: broker.positions)
+        return ReconciliationResponse(report, checkedAt: now)
     }
 
     /// `PUT /api/broker`: validates and stores the credentials (sealed under `MASTER_KEY`), logs in, and answers the

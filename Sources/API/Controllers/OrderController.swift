@@ -103,7 +103,15 @@ struct OrderController {
             throw APIError(.conflict, "the \(services.broker.name) broker could not withdraw this order (it may have just "
                                + "filled); its status will follow the broker", field: "status")
         }
-        guard let order = try await store.cancel(id, owner: existing.owner, now: now) else {
+        let cancelled: Order?
+        do {
+            cancelled = try await store.cancel(id, owner: existing.owner, now: now)
+        } catch let error as OrderTransitionError where error.from == .cancelled {
+            // A real broker confirmed the cancellation on its order-update socket, and the engine recorded it,
+            // before this request did: the order is cancelled, as asked.
+            cancelled = try await store.get(id, owner: existing.owner)
+        }
+        guard let order = cancelled else {
             throw APIError.notFound("order")
         }
         services.sockets.publish(.orderUpdated(order))

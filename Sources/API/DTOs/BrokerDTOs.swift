@@ -53,3 +53,95 @@ struct BrokerStatusResponse: Content {
         try container.encode(lastError, forKey: .lastError)
     }
 }
+
+/// `GET /api/broker/reconciliation`: StockCart beside Angel One, every difference named.
+struct ReconciliationResponse: Content {
+    struct OrderLine: Content {
+        var orderId: UUID?
+        var brokerOrderId: String?
+        var symbol: String
+        var side: String
+        var quantity: Int64
+        var localStatus: String?
+        var brokerStatus: String?
+        var localFillPrice: Double?
+        var brokerFillPrice: Double?
+        var localFilledQuantity: Int64?
+        var brokerFilledQuantity: Int64?
+        var differences: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case symbol, side, quantity, differences
+            case orderId = "order_id"
+            case brokerOrderId = "broker_order_id"
+            case localStatus = "local_status"
+            case brokerStatus = "broker_status"
+            case localFillPrice = "local_fill_price"
+            case brokerFillPrice = "broker_fill_price"
+            case localFilledQuantity = "local_filled_quantity"
+            case brokerFilledQuantity = "broker_filled_quantity"
+        }
+
+        /// Every key present, null where a side has no value, as the API docs show.
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(orderId, forKey: .orderId)
+            try container.encode(brokerOrderId, forKey: .brokerOrderId)
+            try container.encode(symbol, forKey: .symbol)
+            try container.encode(side, forKey: .side)
+            try container.encode(quantity, forKey: .quantity)
+            try container.encode(localStatus, forKey: .localStatus)
+            try container.encode(brokerStatus, forKey: .brokerStatus)
+            try container.encode(localFillPrice, forKey: .localFillPrice)
+            try container.encode(brokerFillPrice, forKey: .brokerFillPrice)
+            try container.encode(localFilledQuantity, forKey: .localFilledQuantity)
+            try container.encode(brokerFilledQuantity, forKey: .brokerFilledQuantity)
+            try container.encode(differences, forKey: .differences)
+        }
+    }
+
+    struct HoldingLine: Content {
+        var symbol: String
+        var localQuantity: Int64
+        var brokerQuantity: Int64
+        var differences: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case symbol, differences
+            case localQuantity = "local_quantity"
+            case brokerQuantity = "broker_quantity"
+        }
+    }
+
+    var broker: String
+    var checkedAt: Date
+    var agrees: Bool
+    var differenceCount: Int
+    var orders: [OrderLine]
+    var holdings: [HoldingLine]
+
+    enum CodingKeys: String, CodingKey {
+        case broker, agrees, orders, holdings
+        case checkedAt = "checked_at"
+        case differenceCount = "difference_count"
+    }
+
+    init(_ report: BrokerReconciliation, checkedAt: Date) {
+        broker = "angelone"
+        self.checkedAt = checkedAt
+        agrees = report.agrees
+        differenceCount = report.differenceCount
+        orders = report.orders.map { line in
+            OrderLine(orderId: line.orderID?.rawValue, brokerOrderId: line.brokerOrderID, symbol: line.symbol,
+                      side: line.side, quantity: line.quantity, localStatus: line.localStatus?.rawValue,
+                      brokerStatus: line.brokerStatus, localFillPrice: line.localFillPaise.map { Double($0) / 100 },
+                      brokerFillPrice: line.brokerFillPaise.map { Double($0) / 100 },
+                      localFilledQuantity: line.localFilledQuantity, brokerFilledQuantity: line.brokerFilledQuantity,
+                      differences: line.differences.map(\.rawValue))
+        }
+        holdings = report.holdings.map { line in
+            HoldingLine(symbol: line.symbol, localQuantity: line.localQuantity, brokerQuantity: line.brokerQuantity,
+                        differences: line.differences.map(\.rawValue))
+        }
+    }
+}

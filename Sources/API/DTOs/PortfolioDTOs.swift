@@ -45,10 +45,15 @@ struct PortfolioResponse: Content {
     var availableCash: Double
     var holdings: [HoldingResponse]
     var totals: Totals
+    /// Where the figures come from: `paper` (StockCart's own books), `angelone` (the user's broker account, read
+    /// now), or `local` (live trading, but the broker could not be read: `broker_error` says why).
+    var source: String
+    var brokerError: String?
 
     enum CodingKeys: String, CodingKey {
-        case cash, holdings, totals
+        case cash, holdings, totals, source
         case reservedCash = "reserved_cash"
         case availableCash = "available_cash"
+        case brokerError = "broker_error"
     }
 }
