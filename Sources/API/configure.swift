@@ -40,13 +40,19 @@ public func configure(_ app: Application, config: AppConfig, overrides: AppOverr
 
     // MARK: market
     let stocks = NiftyCatalogue.all
-    // Eight sessions of 1-minute history fill the 3,000-bar window, so hourly charts open with ~50 bars.
-    let hub = MarketHub(stocks: stocks, seed: config.simulationSeed, now: clock.now(), intradaySessions: 8)
+    // Eight sessions of 1-minute history fill the 3,000-bar window, so hourly charts open with ~50 bars. A real
+    // feed's charts show only real bars (stored, and those its ticks build): no synthetic history.
+    let simulated = config.feed == .simulated
+    let hub = MarketHub(stocks: stocks, seed: config.simulationSeed, now: clock.now(),
+                        dailySessions: simulated ? 250 : 0, intradaySessions: simulated ? 8 : 0)
     try await StockStore(database: app.db).seed(stocks.map {
         StockModel(symbol: $0.symbol.rawValue, name: $0.name, sector: $0.sector,
                    referencePricePaise: $0.referencePrice.paise)
     })
     let jobs = BackgroundJobs()
+    try await CandleKeeping.start(hub: hub, database: app.db,
+                                  seedSyntheticHistory: simulated && config.storeSyntheticHistory, jobs: jobs,
+                                  logger: app.logger)
     let http = app.http.client.shared
     let instruments = try await InstrumentDirectoryFactory.make(config: config, stocks: stocks, http: http, jobs: jobs)
     let feed = try overrides.feed ?? MarketFeedFactory.make(config: config, stocks: stocks, clock: clock, http: http,

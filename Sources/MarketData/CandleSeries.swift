@@ -8,6 +8,9 @@ import TradingCore
 struct CandleSeries: Sendable {
     let capacity: Int
     private(set) var bars: [Candle]
+    /// The index of the oldest bar changed since `takeChanged()` last ran (nil: none), so the changed bars can be
+    /// persisted without rewriting the whole series.
+    private(set) var changedFrom: Int?
 
     init(capacity: Int, history: [Candle] = []) {
         self.capacity = max(capacity, 1)
@@ -23,14 +26,44 @@ struct CandleSeries: Sendable {
         if let last = bars.last {
             if bucket == last.time {
                 bars[bars.count - 1].absorb(tick)
+                markChanged(bars.count - 1)
                 return
             }
             guard bucket > last.time else { return }
         }
         bars.append(Candle(time: bucket, tick: tick))
+        markChanged(bars.count - 1)
         if bars.count > capacity + capacity / 4 {
-            bars.removeFirst(bars.count - capacity)
+            let removed = bars.count - capacity
+            bars.removeFirst(removed)
+            changedFrom = changedFrom.map { max(0, $0 - removed) }
         }
+    }
+
+    private mutating func markChanged(_ index: Int) {
+        changedFrom = min(changedFrom ?? index, index)
+    }
+
+    /// The bars changed since the last call (the one in progress included), ascending; clears the mark.
+    mutating func takeChanged() -> [Candle] {
+        guard let from = changedFrom, from < bars.count else {
+            changedFrom = nil
+            return []
+        }
+        changedFrom = nil
+        return Array(bars[from...])
+    }
+
+    /// Puts stored bars into the series at start-up: where a stored bar and a held one share a time the stored one
+    /// wins (it is what charts showed before the restart; the held ones are regenerated synthetic history), and held
+    /// bars at other times stay.
+    mutating func merge(stored: [Candle]) {
+        guard !stored.isEmpty else { return }
+        var byTime = Dictionary(bars.map { ($0.time, $0) }, uniquingKeysWith: { _, later in later })
+        for bar in stored { byTime[bar.time] = bar }
+        let merged = byTime.values.sorted { $0.time < $1.time }
+        bars = merged.count > capacity ? Array(merged.suffix(capacity)) : merged
+        changedFrom = nil
     }
 
     /// The newest `limit` bars (at most `capacity`), ascending.

@@ -101,6 +101,27 @@ public final class MarketHub: Sendable {
         }
     }
 
+    /// Puts stored bars (the candle store's, at start) under the symbol's series for `interval`; a no-op for an
+    /// untracked symbol.
+    public func merge(stored: [Candle], for symbol: Symbol, interval: CandleInterval) {
+        guard let position = positions[symbol] else { return }
+        state.withLock { $0.books[position].merge(stored: stored, interval: interval) }
+    }
+
+    /// The bars changed since the last call, by symbol and interval (the bar in progress included), for the candle
+    /// store; each call hands out only what changed after the previous one.
+    public func takeChangedCandles() -> [(symbol: Symbol, interval: CandleInterval, candles: [Candle])] {
+        state.withLock { state in
+            var changed: [(symbol: Symbol, interval: CandleInterval, candles: [Candle])] = []
+            for index in state.books.indices {
+                for (interval, candles) in state.books[index].takeChanged() {
+                    changed.append((stocks[index].symbol, interval, candles))
+                }
+            }
+            return changed
+        }
+    }
+
     // MARK: - Reading
 
     /// The stock's catalogue entry, or nil if it is not tracked.

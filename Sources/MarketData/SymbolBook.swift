@@ -35,6 +35,25 @@ struct SymbolBook: Sendable {
         sequence &+= 1
     }
 
+    /// Every interval's bars changed since the last call.
+    mutating func takeChanged() -> [(CandleInterval, [Candle])] {
+        series.indices.compactMap { index in
+            let changed = series[index].takeChanged()
+            return changed.isEmpty ? nil : (Self.intervals[index], changed)
+        }
+    }
+
+    mutating func merge(stored: [Candle], interval: CandleInterval) {
+        guard let index = Self.intervals.firstIndex(of: interval) else { return }
+        series[index].merge(stored: stored)
+        // A quote that never ticked takes its price from the newest stored daily bar, so the market watch does
+        // not show the catalogue's reference price beside a chart that says otherwise.
+        if interval == .oneDay, sequence == 0, let last = series[index].bars.last {
+            quote = Quote(symbol: quote.symbol, lastPrice: last.close, previousClose: last.close, open: last.close,
+                          high: last.close, low: last.close, volume: 0, time: quote.time)
+        }
+    }
+
     func candles(_ interval: CandleInterval, limit: Int) -> [Candle] {
         guard let index = Self.intervals.firstIndex(of: interval) else { return [] }
         return series[index].last(limit)

@@ -61,11 +61,15 @@ struct AngelOneFeedTests {
             #expect(subscription.contains("\"2885\"") && subscription.contains("\"11536\""))
             #expect(!subscription.contains("500325"), "the BSE row is not an NSE equity")
 
+            // A real feed's charts hold real bars only: none before the first tick.
+            #expect(app.services.hub.candles(for: "RELIANCE", interval: .oneDay, limit: 10).isEmpty)
             let user = try await app.register()
             _ = try await app.createRule(user.token, symbol: "RELIANCE", min: 2_740, max: 2_760)
             stream.broadcast(Self.quote(token: "2885", paise: 2_750_05))
             #expect(await eventually { (try? await app.cart(user.token).count) == 1 })
             #expect(app.price("RELIANCE") == 2_750.05)
+            #expect(app.services.hub.candles(for: "RELIANCE", interval: .oneMinute, limit: 10).map(\.close)
+                        == [Money(paise: 2_750_05)])
             let item = try #require(try await app.cart(user.token).first)
             #expect(item["added_price"] as? Double == 2_750.05)
             #expect(item["auto_added"] as? Bool == true)

@@ -41,6 +41,10 @@ public struct AppConfig: Sendable {
     /// WebSocket ping interval, announced to clients in `welcome`. Not read from the environment: only tests
     /// shorten it, so that a heartbeat test does not take a minute.
     public var socketHeartbeatSeconds = 20
+    /// Whether the simulated market's synthetic history is written to the candle store at first start. Not read from
+    /// the environment: the test apps turn it off (each would write ~200,000 bars in the background), and the tests
+    /// of the candle store turn it on.
+    public var storeSyntheticHistory = true
 
     public init() {}
 

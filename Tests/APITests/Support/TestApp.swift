@@ -38,6 +38,7 @@ func withTestApp(
     config.bcryptCost = 4 // bcrypt at cost 12 takes ~0.3 s per hash; the algorithm is the same at 4
     config.priceCoalesceMilliseconds = 50
     config.jwtSecret = "test-secret-test-secret-test-secret-0123"
+    config.storeSyntheticHistory = false // ~200,000 bars per app in the background; CandleStoreTests turn it on
     adjust(&config)
     let target = database.makeTarget(directory: directory)
     let feed = ManualFeed()
