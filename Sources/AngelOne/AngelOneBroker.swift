@@ -15,6 +15,8 @@ import TradingCore
 /// What it learns it reports (`reports`), for the engine to commit in order with everything else.
 public final class AngelOneBroker: Broker {
     public let name = "angelone"
+    /// The exchange may fill an order after its cancellation was requested: the order-update socket says which.
+    public let confirmsCancellations = true
 
     /// How long to keep looking for a placement whose answer was lost, and how often.
     public struct Patience: Sendable {
@@ -23,7 +25,7 @@ public final class AngelOneBroker: Broker {
         /// A complete order whose fills the trade book does not list yet is read again this many times.
         public var tradeBookAttempts: Int
         public var tradeBookInterval: Duration
-        public init(confirmationAttempts: Int = 5, confirmationInterval: Duration = .seconds(2),
+        public init(confirmationAttempts: Int = 30, confirmationInterval: Duration = .seconds(2),
                     tradeBookAttempts: Int = 5, tradeBookInterval: Duration = .seconds(1)) {
             self.confirmationAttempts = confirmationAttempts
             self.confirmationInterval = confirmationInterval
@@ -218,7 +220,16 @@ public final class AngelOneBroker: Broker {
                     || (update.orderTag != nil && tracked.tag == update.orderTag)
             }
         }
-        guard let (id, tracked) = found else { return }
+        guard let (id, tracked) = found else {
+            if let tag = update.orderTag, tag.hasPrefix("SC"), update.status.isFinal {
+                // A StockCart order the broker follows no more (closed as never booked, or from before a restart
+                // that could not find it): say so loudly, the reconciliation view shows the difference.
+                logger.error("Angel One reports an order StockCart no longer follows; see the reconciliation view",
+                             metadata: ["order_tag": "\(tag)", "broker_order_id": "\(update.orderID)",
+                                        "status": "\(update.status.rawValue)"])
+            }
+            return
+        }
         if tracked.brokerOrderID == nil, !update.orderID.isEmpty {
             state.withLock { $0.tracked[id]?.brokerOrderID = update.orderID }
         }

@@ -124,6 +124,7 @@ public actor AngelOneSession {
     public func refresh() async {
         guard let current = tokens else { return }
         do {
+            try await pacer.admit(.tokens)
             tokens = try await client.generateTokens(apiKey: credentials.apiKey, refreshToken: current.refreshToken,
                                                      jwt: current.jwtToken)
         } catch {

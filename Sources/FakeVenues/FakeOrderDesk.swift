@@ -50,6 +50,8 @@ public final class FakeOrderDesk: Sendable {
         /// Settled holdings per client: trading symbol → (quantity, average paise).
         var holdings: [String: [String: (quantity: Int64, averagePaise: Int64)]] = [:]
         var availableCashPaise: [String: Int64] = [:]
+        /// When set, a cancellation request is accepted but the exchange fills the order at this price first.
+        var fillBeforeCancelPaise: Int64?
     }
 
     private let state = Mutex(State())
@@ -94,6 +96,9 @@ public final class FakeOrderDesk: Sendable {
 
     /// Cancels an open order as the exchange does at the end of the day: AB02.
     public func expire(_ orderID: String) { close(orderID, status: "cancelled", code: "AB02", text: "") }
+
+    /// Makes the next cancellations race a fill and lose: the request is accepted, the order fills at `paise`.
+    public func fillBeforeCancelling(at paise: Int64?) { state.withLock { $0.fillBeforeCancelPaise = paise } }
 
     /// Sets a client's settled holdings (shares bought on earlier days), as `getHolding` lists them.
     public func setHolding(clientCode: String, symbol: String, quantity: Int64, averagePaise: Int64) {
@@ -169,7 +174,11 @@ public final class FakeOrderDesk: Sendable {
             return FakeSmartAPI.json(["status": false, "message": "Order not found", "errorcode": "AB1013",
                                       "data": NSNull()])
         }
-        close(id, status: "cancelled", code: "AB02", text: "")
+        if let price = state.withLock({ $0.fillBeforeCancelPaise }) {
+            fill(id, paise: price)
+        } else {
+            close(id, status: "cancelled", code: "AB02", text: "")
+        }
         return FakeSmartAPI.json(["status": true, "message": "SUCCESS", "errorcode": "", "data": [
             "orderid": id, "uniqueorderid": "",
         ]])

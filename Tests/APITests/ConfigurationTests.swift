@@ -78,7 +78,7 @@ struct ConfigurationTests {
         (["JWT_SECRET": "short"], "JWT_SECRET"),
         (["BROKER": "angelone"], "LIVE_TRADING"),
         (["BROKER": "angelone", "LIVE_TRADING": "0"], "LIVE_TRADING"),
-        (["BROKER": "angelone", "LIVE_TRADING": "1"], "MASTER_KEY"),
+        (["BROKER": "angelone", "LIVE_TRADING": "1"], "MARKET_FEED"),
         (["LIVE_TRADING": "maybe"], "LIVE_TRADING"),
         (["ANGELONE_RATE_LIMITS": "orders=nine/s"], "ANGELONE_RATE_LIMITS"),
     ])
@@ -108,14 +108,18 @@ struct ConfigurationTests {
         }
     }
 
-    @Test("BROKER=angelone runs only with LIVE_TRADING=1 and a MASTER_KEY; ANGELONE_RATE_LIMITS adjusts the pacing")
+    @Test("BROKER=angelone runs only with LIVE_TRADING=1, a real feed and a MASTER_KEY; ANGELONE_RATE_LIMITS paces")
     func liveTrading() throws {
         let key = Data(repeating: 9, count: 32).base64EncodedString()
-        let config = try AppConfig.fromEnvironment(["BROKER": "angelone", "LIVE_TRADING": "1", "MASTER_KEY": key,
-                                                    "ANGELONE_RATE_LIMITS": "orders=5/s"])
+        var env = Self.account
+        env.merge(["MARKET_FEED": "angelone", "BROKER": "angelone", "LIVE_TRADING": "1",
+                   "ANGELONE_RATE_LIMITS": "orders=5/s"]) { _, new in new }
+        #expect(refusal(env) == "MASTER_KEY")
+        env["MASTER_KEY"] = key
+        let config = try AppConfig.fromEnvironment(env)
         #expect(config.broker == .angelone && config.liveTrading)
         #expect(config.angelOne.rateLimits.limits[.orders] == [.init(count: 5, seconds: 1)])
-        #expect(config.tradingHours == .always, "the simulated feed's hours, whatever the broker")
+        #expect(config.tradingHours == .nse)
     }
 
     @Test("a 32-byte base64 MASTER_KEY is accepted")

@@ -146,6 +146,17 @@ struct LiveTradingTests {
             #expect(cancelled.status == .ok, "\(cancelled.text)")
             #expect(cancelled["status"] as? String == "CANCELLED")
             #expect(api.desk.orders.last?.status == "cancelled", "withdrawn at the broker too")
+
+            // The exchange fills the order before the cancellation reaches it: the order is EXECUTED, not cancelled,
+            // whatever the request asked.
+            let third = try await app.send(.POST, "/api/orders", token: user.token, json: [
+                "symbol": "TCS", "side": "BUY", "quantity": 1, "type": "LIMIT", "limit_price": 3_850])
+            let thirdID = try #require(third["id"] as? String)
+            api.desk.fillBeforeCancelling(at: 3_849_50)
+            let raced = try await app.send(.POST, "/api/orders/\(thirdID)/cancel", token: user.token)
+            #expect(raced.status == .ok, "\(raced.text)")
+            #expect(raced["status"] as? String == "EXECUTED", "\(raced.text)")
+            #expect(raced["fill_price"] as? Double == 3_849.50)
         }
     }
 

@@ -133,6 +133,10 @@ public struct AppConfig: Sendable {
             }
             config.masterKey = key
         }
+        if config.broker == .angelone, config.feed == .simulated {
+            throw Invalid(variable: "MARKET_FEED", reason: "BROKER=angelone would place real orders on simulated prices; "
+                              + "set MARKET_FEED=angelone")
+        }
         if config.broker == .angelone, config.masterKey == nil {
             throw Invalid(variable: "MASTER_KEY", reason: "BROKER=angelone needs it to keep users' broker credentials "
                               + "encrypted (for example the output of `openssl rand -base64 32`)")

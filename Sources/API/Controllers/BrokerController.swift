@@ -24,6 +24,10 @@ struct BrokerController {
     @Sendable func reconciliation(_ req: Request) async throws -> ReconciliationResponse {
         let owner = try req.user.id
         guard let session = services.brokerSessions.session(userID: owner.rawValue) else {
+            if let snapshot = await services.brokerSessions.snapshot(userID: owner.rawValue) {
+                // Stored, but its credentials do not open (MASTER_KEY changed): reconnecting is the way out.
+                throw APIError(.conflict, snapshot.status.lastError ?? "connect your broker again (PUT /api/broker)")
+            }
             throw APIError(.notFound, "no broker account is connected; PUT /api/broker connects one")
         }
         let status = await session.status

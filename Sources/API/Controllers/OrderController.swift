@@ -103,6 +103,9 @@ struct OrderController {
             throw APIError(.conflict, "the \(services.broker.name) broker could not withdraw this order (it may have just "
                                + "filled); its status will follow the broker", field: "status")
         }
+        if services.broker.confirmsCancellations {
+            return try await awaitBrokerCancellation(id, owner: existing.owner, store: store)
+        }
         let cancelled: Order?
         do {
             cancelled = try await store.cancel(id, owner: existing.owner, now: now)
@@ -116,6 +119,18 @@ struct OrderController {
         }
         services.sockets.publish(.orderUpdated(order))
         try await audit(req, "order.cancel", order, now: now)
+        return OrderResponse(order)
+    }
+
+    /// A real broker accepted the cancellation request; the order is cancelled only when it confirms it (the exchange
+    /// may have filled the order first). Waits a few seconds for that; the order as it then stands is the answer
+    /// (still PENDING: the confirmation is on its way and arrives as `order.updated`).
+    private func awaitBrokerCancellation(_ id: OrderID, owner: UserID, store: OrderStore) async throws -> OrderResponse {
+        for _ in 0..<50 {
+            if let order = try await store.get(id, owner: owner), order.status != .pending { return OrderResponse(order) }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        guard let order = try await store.get(id, owner: owner) else { throw APIError.notFound("order") }
         return OrderResponse(order)
     }
 

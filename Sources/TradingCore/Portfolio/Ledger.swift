@@ -29,8 +29,9 @@ public enum Ledger {
         /// The paper broker's trades: one the cash or the holding cannot cover is refused.
         case enforce
         /// A real broker's fills: the trade happened, so it is recorded whatever the local books say (cash may go
-        /// below zero, shares sold beyond the local holding were held outside StockCart and realise nothing) until
-        /// the next sync with the broker's funds and holdings corrects them. Only an out-of-range amount is refused.
+        /// below zero, shares sold beyond the local holding were held outside StockCart and realise nothing). The
+        /// broker's own figures are what the live portfolio shows, and the reconciliation view names any difference
+        /// between the two. Only an out-of-range amount is refused.
         case record
     }
 

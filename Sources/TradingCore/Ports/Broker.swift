@@ -47,6 +47,10 @@ public protocol Broker: Sendable {
     func resume(_ order: Order) async throws
     /// Withdraws a pending order; false if the broker no longer holds it (already filled or unknown).
     func cancel(_ id: OrderID) async -> Bool
+    /// True when a successful `cancel` is only a request the broker confirms later through `reports` (a real
+    /// exchange may fill the order first): the caller then waits for that report instead of recording the
+    /// cancellation itself. False when `cancel` returning true means the order can no longer fill (the paper broker).
+    var confirmsCancellations: Bool { get }
     /// Lets the broker see a market tick; a simulated broker answers with the executions it causes.
     func onTick(_ tick: Tick) -> [Execution]
     /// Fills and closures learnt away from ticks (a real broker's order updates); nil for a broker whose fills come
@@ -58,6 +62,7 @@ public protocol Broker: Sendable {
 }
 
 extension Broker {
+    public var confirmsCancellations: Bool { false }
     public func resume(_ order: Order) async throws { try await submit(order) }
     public var reports: AsyncStream<BrokerReport>? { nil }
     public func refusal(for owner: UserID) async -> String? { nil }
