@@ -1,6 +1,8 @@
 import Engine
+import Fluent
 import Foundation
 import MarketData
+import Persistence
 import TradingCore
 import Vapor
 
@@ -47,6 +49,12 @@ final class StockCartServices: Sendable {
     }
 
     var feedName: String { feed.name }
+
+    /// The order store as this server's broker needs it: StockCart sets cash and shares aside for the paper broker;
+    /// a real broker checks its own account.
+    func orders(_ database: any Database) -> OrderStore {
+        OrderStore(database: database, charges: charges, fundsCheck: config.broker == .paper ? .stockcart : .broker)
+    }
 
     struct Key: StorageKey {
         typealias Value = StockCartServices

@@ -157,6 +157,21 @@ struct LiveTradingTests {
             #expect(raced.status == .ok, "\(raced.text)")
             #expect(raced["status"] as? String == "EXECUTED", "\(raced.text)")
             #expect(raced["fill_price"] as? Double == 3_849.50)
+
+            // Funds and holdings are the broker's to check: an order worth more than StockCart's paper cash and a
+            // sale of shares StockCart never bought both go to Angel One, and nothing is set aside here.
+            api.desk.fillBeforeCancelling(at: nil)
+            let big = try await app.send(.POST, "/api/orders", token: user.token, json: [
+                "symbol": "TCS", "side": "BUY", "quantity": 400, "type": "LIMIT", "limit_price": 3_800])
+            #expect(big.status == .created, "\(big.text)")
+            let sale = try await app.send(.POST, "/api/orders", token: user.token, json: [
+                "symbol": "TCS", "side": "SELL", "quantity": 2, "type": "LIMIT", "limit_price": 4_100])
+            #expect(sale.status == .created, "\(sale.text)")
+            #expect(api.desk.orders.suffix(2).map(\.side) == ["BUY", "SELL"])
+            #expect(api.desk.orders.last?.quantity == 2)
+            let saleID = try #require(sale["id"] as? String)
+            #expect(try await app.send(.POST, "/api/orders/\(saleID)/cancel", token: user.token)["status"] as? String
+                        == "CANCELLED")
         }
     }
 

@@ -44,7 +44,7 @@ struct BrokerController {
         let now = services.clock.now()
         let dayStart = CandleInterval.oneDay.bucketStart(for: now)
         // The broker's books are the day's: today's orders, and any older one still pending.
-        let orders = try await OrderStore(database: req.db, charges: services.charges)
+        let orders = try await services.orders(req.db)
             .list(owner: owner, limit: 1_000).items
             .filter { $0.createdAt >= dayStart || $0.status == .pending }
         let holdings = try await PortfolioStore(database: req.db).snapshot(owner: owner).holdings

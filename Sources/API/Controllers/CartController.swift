@@ -121,7 +121,7 @@ struct CartController {
         if let refusal = await services.broker.refusal(for: owner) {
             throw APIError(.conflict, refusal, field: "broker")
         }
-        let result = try await OrderStore(database: req.db, charges: services.charges)
+        let result = try await services.orders(req.db)
             .checkout(owner: owner, idempotencyKey: key, fingerprint: digest, lines: lines,
                       price: { hub.quote(for: $0)?.lastPrice }, now: now, audit: { orders in
                           AuditEntry(userID: owner.rawValue, action: "cart.checkout", entityID: key,

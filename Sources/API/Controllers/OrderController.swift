@@ -26,7 +26,7 @@ struct OrderController {
             }
             status = parsed
         }
-        let orders = try await OrderStore(database: req.db, charges: services.charges)
+        let orders = try await services.orders(req.db)
             .list(owner: try req.user.id, status: status, after: page.after.map(OrderID.init), limit: page.limit)
         return try await OrdersResponse(orders: orders.items.map(OrderResponse.init), nextAfter: orders.nextAfter)
             .encodeResponse(for: req)
@@ -66,7 +66,7 @@ struct OrderController {
         if let refusal = await services.broker.refusal(for: owner) {
             throw APIError(.conflict, refusal, field: "broker")
         }
-        let result = try await OrderStore(database: req.db, charges: services.charges)
+        let result = try await services.orders(req.db)
             .place(.init(order: order, estimatePrice: estimate), idempotencyKey: key,
                    audit: auditEntry(req, "order.place", order, now: now))
         if !result.replayed {
@@ -80,7 +80,7 @@ struct OrderController {
 
     /// `GET /api/orders/{id}`.
     @Sendable func get(_ req: Request) async throws -> OrderResponse {
-        guard let id = Self.id(req), let order = try await OrderStore(database: req.db, charges: services.charges)
+        guard let id = Self.id(req), let order = try await services.orders(req.db)
             .get(id, owner: try req.user.id)
         else { throw APIError.notFound("order") }
         return OrderResponse(order)
@@ -92,7 +92,7 @@ struct OrderController {
         // Withdraw from the broker first so it cannot fill while the cancellation commits; if the store then
         // refuses (already executed), the broker no longer holds it either, which is right for a terminal order.
         guard let id = Self.id(req) else { throw APIError.notFound("order") }
-        let store = OrderStore(database: req.db, charges: services.charges)
+        let store = services.orders(req.db)
         guard let existing = try await store.get(id, owner: try req.user.id) else { throw APIError.notFound("order") }
         guard existing.status == .pending else {
             throw APIError(.conflict, "order is \(existing.status.rawValue) and cannot be cancelled", field: "status")

@@ -34,7 +34,7 @@ public struct DatabaseExecutionRecorder: ExecutionRecorder {
             case .cancelled: try order.cancel(at: closure.time, reason: closure.reason)
             default: try order.fail(reason: closure.reason, at: closure.time)
             }
-            try await Reservations.release(order, reservedPaise: try row.integer("reserved_paise"), in: session)
+            try await Reservations.release(order, row: row, in: session)
             try await session.run("UPDATE orders SET status = ?, reason = ?, reserved_paise = 0, updated_at = ? WHERE id = ?",
                                   [.text(order.status.rawValue), .text(order.reason), .date(order.updatedAt),
                                    .uuid(orderID)])
@@ -62,7 +62,6 @@ public struct DatabaseExecutionRecorder: ExecutionRecorder {
             }
             var order = try Order(row: row)
             guard order.status == .pending else { return nil }
-            let reserved = try row.integer("reserved_paise")
             guard let account = try await session.run("SELECT cash_paise FROM accounts WHERE user_id = ?",
                                                       [.uuid(owner.rawValue)]).first
             else { throw PersistenceError.corruptRow(table: AccountModel.schema, id: nil) }
@@ -100,7 +99,7 @@ public struct DatabaseExecutionRecorder: ExecutionRecorder {
             case let .failure(rejection):
                 try order.fail(reason: rejection.description, at: execution.time)
             }
-            try await Reservations.release(order, reservedPaise: reserved, in: session)
+            try await Reservations.release(order, row: row, in: session)
             try await session.run("""
                 UPDATE orders SET status = ?, fill_paise = ?, brokerage_paise = ?, stt_paise = ?, exchange_paise = ?,
                     sebi_paise = ?, stamp_paise = ?, gst_paise = ?, reason = ?, reserved_paise = 0, updated_at = ?,

@@ -2,6 +2,14 @@ import Fluent
 import Foundation
 import TradingCore
 
+/// Who checks that an order's cash or shares are there.
+public enum FundsCheck: String, Sendable {
+    /// StockCart, against its own books, setting them aside until the order ends (the paper broker).
+    case stockcart
+    /// The real broker the order goes to, against the account it holds; StockCart sets nothing aside.
+    case broker
+}
+
 /// Orders: placement with cash and holdings checks, checkout of cart lines, cancellation, and listing.
 ///
 /// Every money-moving method runs in one transaction whose first write takes the user's account row, so the checks
@@ -12,10 +20,12 @@ import TradingCore
 public struct OrderStore: Sendable {
     let database: any Database
     let charges: ChargeSchedule
+    let fundsCheck: FundsCheck
 
-    public init(database: any Database, charges: ChargeSchedule) {
+    public init(database: any Database, charges: ChargeSchedule, fundsCheck: FundsCheck = .stockcart) {
         self.database = database
         self.charges = charges
+        self.fundsCheck = fundsCheck
     }
 
     /// A new order to place, with the price its cost is estimated at (the LTP for MARKET, the limit for LIMIT).
@@ -132,9 +142,8 @@ public struct OrderStore: Sendable {
                                                   [.uuid(id.rawValue), .uuid(owner.rawValue)]).first
             else { return nil }
             var order = try Order(row: row)
-            let reserved = try row.integer("reserved_paise")
             try order.cancel(at: now)
-            try await Reservations.release(order, reservedPaise: reserved, in: session)
+            try await Reservations.release(order, row: row, in: session)
             try await session.run("""
                 UPDATE orders SET status = ?, reason = ?, reserved_paise = 0, updated_at = ? WHERE id = ?
                 """, [.text(order.status.rawValue), .text(order.reason), .date(order.updatedAt), .uuid(id.rawValue)])
@@ -200,21 +209,28 @@ public struct OrderStore: Sendable {
                 reservations.append(.zero)
             }
         }
-        try await Reservations.reserveCash(needed, owner: owner, in: session)
-        for (symbol, wanted) in selling.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-            try await Reservations.reserveShares(wanted, of: symbol, owner: owner, in: session)
+        if fundsCheck == .broker {
+            // The broker checks funds and holdings itself (the live portfolio is its account): nothing set aside.
+            reservations = reservations.map { _ in .zero }
+            try await Reservations.lockAccount(owner, in: session)
+        } else {
+            try await Reservations.reserveCash(needed, owner: owner, in: session)
+            for (symbol, wanted) in selling.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+                try await Reservations.reserveShares(wanted, of: symbol, owner: owner, in: session)
+            }
         }
         for (placement, reservation) in zip(placements, reservations) {
             let order = placement.order
             try await session.run("""
                 INSERT INTO orders (id, user_id, symbol, side, order_type, quantity, limit_paise, status,
-                                    reserved_paise, cart_item_id, checkout_id, idempotency_key, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                    reserved_paise, cart_item_id, checkout_id, idempotency_key, created_at, updated_at,
+                                    funds_checked_by)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, [.uuid(order.id.rawValue), .uuid(owner.rawValue), .text(order.symbol.rawValue),
                       .text(order.side.rawValue), .text(order.type.rawValue), .integer(order.quantity),
                       .integer(order.limitPrice?.paise), .text(order.status.rawValue), .integer(reservation.paise),
                       .uuid(placement.cartItemID), .uuid(checkoutID), .text(idempotencyKey), .date(order.createdAt),
-                      .date(order.updatedAt)])
+                      .date(order.updatedAt), .text(fundsCheck.rawValue)])
         }
         return placements.map(\.order)
     }

@@ -49,8 +49,11 @@ enum Reservations {
     }
 
     /// Gives back what a pending order had set aside, as it leaves PENDING (executed, failed or cancelled):
-    /// `reservedPaise` of cash for a BUY, its quantity of shares for a SELL.
-    static func release(_ order: Order, reservedPaise: Int64, in session: any WriteSession) async throws {
+    /// `reservedPaise` of cash for a BUY, its quantity of shares for a SELL; nothing for an order whose funds a real
+    /// broker checked (`funds_checked_by` = `broker`: nothing was set aside).
+    static func release(_ order: Order, row: any SQLResultRow, in session: any WriteSession) async throws {
+        guard try row.text("funds_checked_by") != FundsCheck.broker.rawValue else { return }
+        let reservedPaise = try row.integer("reserved_paise")
         switch order.side {
         case .buy:
             guard reservedPaise != 0 else { return }
