@@ -51,12 +51,22 @@ const FIELD_WORDS = {
   quantity: "Quantity",
   symbol: "Symbol",
   mode: "Mode",
+  api_key: "API key",
+  client_code: "Client code",
+  pin: "PIN",
+  totp_secret: "TOTP secret",
 };
+const FIELD_PATTERN = new RegExp(`\\b(${Object.keys(FIELD_WORDS).join("|")})\\b`, "g");
+
+/** A field's words inside a sentence: lower-case, except acronyms ("PIN", "API key", "TOTP secret"). */
+function midSentence(words) {
+  return /^[A-Z]{2}/.test(words) ? words : words.toLowerCase();
+}
 
 /** "min_price must not be greater than max_price" → "Min price must not be greater than max price." */
 export function humanize(reason) {
-  let text = String(reason).replace(/\b(min_price|max_price|limit_price|cart_item_id|email|password|quantity|symbol|mode)\b/g,
-    (word, _m, offset) => (offset === 0 ? FIELD_WORDS[word] : FIELD_WORDS[word].toLowerCase()));
+  let text = String(reason).replace(FIELD_PATTERN,
+    (word, _m, offset) => (offset === 0 ? FIELD_WORDS[word] : midSentence(FIELD_WORDS[word])));
   text = text.replace(/items\[\d+\]\.(\w+)/g, (_m, f) => (FIELD_WORDS[f] ?? f).toLowerCase());
   text = text.charAt(0).toUpperCase() + text.slice(1);
   if (!/[.!?]$/.test(text)) text += ".";
@@ -135,6 +145,7 @@ export async function request(method, path, { body, headers = {}, signal, auth =
 export const get = (path, options) => request("GET", path, options);
 export const post = (path, body, options) => request("POST", path, { ...options, body });
 export const patch = (path, body, options) => request("PATCH", path, { ...options, body });
+export const put = (path, body, options) => request("PUT", path, { ...options, body });
 export const del = (path, options) => request("DELETE", path, options);
 
 /** "M&M" → "M%26M" for paths. */

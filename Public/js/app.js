@@ -1,5 +1,6 @@
 // The StockCart web app: wires the session, the live socket, the shared stores, the notifications and the router
-// together, and owns the shell (navigation, badges, connection indicator, toasts for live events).
+// together, and owns the shell (navigation, badges, connection indicator with the feed's health, the LIVE marker and
+// the broker banner, toasts for live events).
 
 import { bus } from "./events.js";
 import * as session from "./session.js";
@@ -9,8 +10,10 @@ import { socket } from "./ws.js";
 import { route, start as startRouter, navigate, currentPath, resyncCurrent, location, safeNext } from "./router.js";
 import { initTheme } from "./theme.js";
 import { toast, clearToasts } from "./toast.js";
-import { inr } from "./format.js";
+import { inr, timeIST } from "./format.js";
 import { prefetchChartLibrary } from "./chart.js";
+import * as status from "./status.js";
+import { h, replace } from "./dom.js";
 
 import * as authPage from "./pages/auth.js";
 import * as marketPage from "./pages/market.js";
@@ -20,6 +23,8 @@ import * as cartPage from "./pages/cart.js";
 import * as ordersPage from "./pages/orders.js";
 import * as portfolioPage from "./pages/portfolio.js";
 import * as notificationsPage from "./pages/notifications.js";
+import * as brokerPage from "./pages/broker.js";
+import * as reconciliationPage from "./pages/reconciliation.js";
 
 // Any Content-Security-Policy violation is a bug: make it loud in the console (the browser tests fail on it).
 document.addEventListener("securitypolicyviolation", (event) => {
@@ -39,9 +44,11 @@ route("/cart", cartPage, { name: "cart" });
 route("/orders", ordersPage, { name: "orders" });
 route("/portfolio", portfolioPage, { name: "portfolio" });
 route("/notifications", notificationsPage, { name: "notifications" });
+route("/broker", brokerPage, { name: "broker" });
+route("/reconciliation", reconciliationPage, { name: "reconciliation" });
 
 const NAV_FOR_ROUTE = { market: "market", stock: "market", rules: "rules", cart: "cart", orders: "orders",
-  portfolio: "portfolio", notifications: "notifications" };
+  portfolio: "portfolio", notifications: "notifications", broker: "broker", reconciliation: "broker" };
 
 function guard(match, loc) {
   const signedIn = Boolean(session.getSession());
@@ -73,17 +80,96 @@ const CONN_TEXT = {
   offline: ["Offline", "Live prices: offline, retrying. Select to retry now"],
 };
 
-function showConnection(state) {
+const FEED_NAME = { simulated: "simulated prices", angelone: "Angel One" };
+let connState = socket.state;
+
+/**
+ * The feed's health from /api/status, in words: [label to show instead of "Live" (or null), sentence for the
+ * tooltip, "ok" | "down" | "closed"]. The socket may be live while the server's own feed is not.
+ */
+function describeFeed(feed) {
+  if (!feed) return [null, "", "ok"];
+  const name = FEED_NAME[feed.name] ?? feed.name;
+  const parts = [];
+  let label = null;
+  let health = "ok";
+  if (feed.state === "connecting" || feed.state === "reconnecting") {
+    label = feed.state === "connecting" ? "Feed connecting…" : "Feed reconnecting…";
+    health = "down";
+    parts.push(`Market feed (${name}): ${feed.state}, prices may be stale${feed.problem ? ` — ${feed.problem}` : ""}.`);
+  } else {
+    parts.push(`Market feed: ${name}${feed.state === "live" ? ", live" : ""}.`);
+  }
+  if (feed.last_tick_at) parts.push(`Last tick ${timeIST(feed.last_tick_at)} IST.`);
+  if (!feed.market_open) {
+    label ??= "Market closed";
+    if (health === "ok") health = "closed";
+    parts.push("Market closed: alerts fire and orders fill when it opens.");
+  }
+  return [label, parts.join(" "), health];
+}
+
+function showConnection(state = connState) {
+  connState = state;
   const [label, description] = CONN_TEXT[state] ?? CONN_TEXT.idle;
+  const feed = status.current().server?.feed ?? null;
+  const [feedLabel, feedText, health] = describeFeed(feed);
+  const live = state === "live";
   connEl.dataset.state = state;
   document.body.dataset.conn = state;
-  connEl.querySelector(".conn-label").textContent = label;
-  connEl.setAttribute("aria-label", description);
-  connEl.title = state === "offline" || state === "reconnecting" ? "Select to retry now" : description;
+  // The feed's own state matters only while the socket is live (otherwise the socket is the problem).
+  connEl.dataset.feed = live && feed ? feed.state : "";
+  connEl.dataset.health = live ? health : "";
+  document.body.dataset.feed = live && health === "down" ? "down" : "";
+  connEl.querySelector(".conn-label").textContent = live && feedLabel ? feedLabel : label;
+  const full = live && feedText ? `${description}. ${feedText}` : description;
+  connEl.setAttribute("aria-label", full);
+  connEl.title = state === "offline" || state === "reconnecting" ? "Select to retry now" : full;
 }
 connEl.addEventListener("click", () => socket.reconnectNow());
-socket.on("state", showConnection);
+socket.on("state", (state) => showConnection(state));
 showConnection(socket.state);
+
+// ---- live trading: the LIVE marker and the broker banner --------------------------------------------------------
+
+const liveMarker = document.getElementById("live-marker");
+const bannerEl = document.getElementById("broker-banner");
+
+function showBrokerBanner({ server, account }) {
+  const live = Boolean(server?.broker?.live);
+  liveMarker.hidden = !live;
+  document.body.classList.toggle("live-trading", live);
+  let message = null;
+  let action = null;
+  if (live && account === null) {
+    message = "Connect your broker to place live orders.";
+    action = "Connect broker";
+  } else if (live && account?.state === "reconnect_needed") {
+    message = `Your broker needs reconnecting before it can take orders${account.last_error ? `: ${account.last_error}` : "."}`;
+    action = "Reconnect broker";
+  }
+  if (!message) {
+    bannerEl.hidden = true;
+    bannerEl.replaceChildren();
+    delete bannerEl.dataset.reason;
+    delete bannerEl.dataset.message;
+    return;
+  }
+  // Unchanged at the 30-second refresh: left alone, so a screen reader does not hear it again.
+  if (!bannerEl.hidden && bannerEl.dataset.message === message) return;
+  bannerEl.dataset.reason = account === null ? "none" : "reconnect_needed";
+  bannerEl.dataset.message = message;
+  replace(bannerEl,
+    h("span.broker-banner-mark", { text: "LIVE", attrs: { "aria-hidden": "true" } }),
+    h("span.broker-banner-text", { text: message }),
+    h("a.btn.btn-sm.broker-banner-link", { href: "#/broker", text: action }));
+  bannerEl.hidden = false;
+}
+
+bus.on("status", (current) => {
+  showBrokerBanner(current);
+  showConnection();
+});
 
 function showCount(selector, count, bump) {
   for (const badge of document.querySelectorAll(selector)) {
@@ -160,6 +246,7 @@ socket.on("live", ({ reconnected }) => {
   store.loadStocks({ force: true }).catch(() => {});
   store.refreshCartCount().catch(() => {});
   notifications.reconcile().catch(() => {});
+  status.refresh();
   resyncCurrent();
 });
 
@@ -178,6 +265,7 @@ function onSignedIn(current) {
   notifications.useUser(current.user.id);
   store.resetUserState();
   socket.start();
+  status.start();
   store.loadStocks().catch(() => {});
   store.refreshCartCount().catch(() => {});
   notifications.reconcile().then((missed) => {
@@ -195,6 +283,7 @@ function onSignedOut() {
   document.body.classList.add("signed-out");
   document.getElementById("account-email").textContent = "";
   socket.stop();
+  status.stop();
   store.resetUserState();
   notifications.useUser(null);
 }

@@ -22,6 +22,7 @@ import { navigate } from "../router.js";
 import { toast, toastError } from "../toast.js";
 import { icon } from "../icons.js";
 import { ruleRange } from "../notifications.js";
+import * as status from "../status.js";
 
 const MAX_QUANTITY = 1_000_000;
 /** What a quantity field must hold, said where the browser refuses one before the server sees it. */
@@ -333,6 +334,9 @@ export function mount(root, { signal }) {
             setText(summaryError, `${line.item.symbol}: ${error.reason}`);
             load();
           }
+        } else if (status.isBrokerRefusal(error)) {
+          // Live trading, and the broker cannot take orders: the reason says what to do, the link goes there.
+          replace(summaryError, status.brokerRefusal(error));
         } else {
           setText(summaryError, error.reason ?? "Checkout failed.");
         }

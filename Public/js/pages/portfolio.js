@@ -12,6 +12,7 @@ import { estimateCharges, loadChargeSchedule } from "../charges.js";
 import { openDialog } from "../dialog.js";
 import { toast } from "../toast.js";
 import { icon } from "../icons.js";
+import * as status from "../status.js";
 
 export function mount(root, { signal }) {
   document.title = "Portfolio · StockCart";
@@ -47,12 +48,24 @@ export function mount(root, { signal }) {
       h("th.actions", { scope: "col" }, h("span.visually-hidden", { text: "Actions" })))),
     tbody, tfoot);
   const body = h("div.card-content", null, h("div.loading", null, h("span.spinner"), "Loading portfolio…"));
+  const sourceEl = h("span.page-sub", { dataset: { testid: "portfolio-source" } });
   root.append(h("section.page.portfolio", null,
-    h("div.page-head", null, h("h1", { text: "Portfolio" }), h("span.page-sub", { text: "Paper account · NSE delivery" })),
+    h("div.page-head", null, h("h1", { text: "Portfolio" }), sourceEl),
     summary,
     h("div.card.holdings-card", null, h("div.card-head", null, h("h2", { text: "Holdings" })), body)));
 
+  /** Whose books these are: paper, the user's Angel One account, or StockCart's own while Angel One cannot be read. */
+  function showSource() {
+    const source = data.source ?? "paper";
+    sourceEl.dataset.source = source;
+    sourceEl.classList.toggle("down", source === "local");
+    setText(sourceEl, source === "angelone" ? "Angel One account · NSE delivery"
+      : source === "local" ? `StockCart's records: Angel One could not be read${data.broker_error ? ` (${data.broker_error})` : ""}`
+        : "Paper account · NSE delivery");
+  }
+
   function render() {
+    showSource();
     rows = new Map();
     unwatch?.();
     unwatch = socket.watch(data.holdings.map((x) => x.symbol));
@@ -196,7 +209,7 @@ export function mount(root, { signal }) {
         { label: "Cancel", id: "cancel", onClick: (_e, d) => d.close() },
         { label: "Sell", id: "sell", kind: "sell", type: "submit" },
       ],
-      onSubmit: async () => {
+      onSubmit: async (_event, dialog) => {
         setText(formError, "");
         setFieldError(qtyF.input, "");
         setFieldError(limitF.input, "");
@@ -231,6 +244,9 @@ export function mount(root, { signal }) {
           if (target) {
             setFieldError(target, error.reason);
             target.focus();
+          } else if (status.isBrokerRefusal(error)) {
+            // Live trading, and the broker cannot take orders: the link leaves the dialog for the broker page.
+            replace(formError, status.brokerRefusal(error, { onFollow: () => dialog.close() }));
           } else {
             setText(formError, error.reason ?? "Could not place the order.");
           }
