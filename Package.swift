@@ -68,6 +68,17 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Yahoo Finance: the chart API client, a polling quote feed and history for the candle store.
+        .target(
+            name: "Yahoo",
+            dependencies: [
+                "TradingCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "Brokers",
             dependencies: ["TradingCore", .product(name: "HeapModule", package: "swift-collections")],
@@ -85,7 +96,7 @@ let package = Package(
         .target(
             name: "API",
             dependencies: [
-                "TradingCore", "Persistence", "MarketData", "Brokers", "Engine", "AngelOne",
+                "TradingCore", "Persistence", "MarketData", "Brokers", "Engine", "AngelOne", "Yahoo",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "JWT", package: "jwt"),
@@ -119,7 +130,7 @@ let package = Package(
         // Fakes of the venues this machine cannot reach (SmartAPI first), speaking their exact wire formats: tests only.
         .target(
             name: "FakeVenues",
-            dependencies: ["AngelOne", .product(name: "Vapor", package: "vapor")],
+            dependencies: ["AngelOne", "Yahoo", .product(name: "Vapor", package: "vapor")],
             swiftSettings: strictSettings
         ),
         // The fakes as one process, for black-box tests of the real binary (tests/process): tests only.
@@ -140,6 +151,7 @@ let package = Package(
             dependencies: ["AngelOne", "FakeVenues", "TradingCore",
                            .product(name: "AsyncHTTPClient", package: "async-http-client")]
         ),
+        .testTarget(name: "YahooTests", dependencies: ["Yahoo", "FakeVenues", "TradingCore"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "Brokers"]),
         .testTarget(name: "PersistenceTests", dependencies: ["Persistence", "TestSupport"]),
         .testTarget(
