@@ -55,8 +55,13 @@ public func configure(_ app: Application, config: AppConfig, overrides: AppOverr
                                   logger: app.logger)
     let http = app.http.client.shared
     let instruments = try await InstrumentDirectoryFactory.make(config: config, stocks: stocks, http: http, jobs: jobs)
+    let yahoo = YahooClients.chartClient(config: config, http: http)
     let feed = try overrides.feed ?? MarketFeedFactory.make(config: config, stocks: stocks, clock: clock, http: http,
-                                                            instruments: instruments, jobs: jobs)
+                                                            yahoo: yahoo, instruments: instruments, jobs: jobs)
+    if let yahoo {
+        YahooClients.startHistory(client: yahoo, hub: hub, store: CandleStore(database: app.db), jobs: jobs,
+                                  logger: app.logger)
+    }
 
     // MARK: users' broker accounts and the broker
     let brokerSessions = try await BrokerSessionsFactory.make(config: config, database: app.db, http: http, jobs: jobs)

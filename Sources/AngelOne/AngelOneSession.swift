@@ -213,6 +213,11 @@ public actor AngelOneSession {
             let wait = credentials.totp.secondsRemaining(at: now()) + 0.5
             try? await sleep(.milliseconds(Int(wait * 1_000)))
             try await logInOnce()
+        } catch .rateLimited {
+            // Another login of this client code in the same second (another server, the broker's app): once more
+            // after the second has passed.
+            try? await sleep(.milliseconds(1_100))
+            try await logInOnce()
         }
     }
 

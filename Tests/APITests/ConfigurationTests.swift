@@ -80,6 +80,9 @@ struct ConfigurationTests {
         (["BROKER": "angelone", "LIVE_TRADING": "0"], "LIVE_TRADING"),
         (["BROKER": "angelone", "LIVE_TRADING": "1"], "MARKET_FEED"),
         (["LIVE_TRADING": "maybe"], "LIVE_TRADING"),
+        (["YAHOO_API_URL": "query1.finance.yahoo.com"], "YAHOO_API_URL"),
+        (["YAHOO_MAX_REQUESTS_PER_SECOND": "0"], "YAHOO_MAX_REQUESTS_PER_SECOND"),
+        (["YAHOO_MAX_REQUESTS_PER_SECOND": "fast"], "YAHOO_MAX_REQUESTS_PER_SECOND"),
         (["ANGELONE_RATE_LIMITS": "orders=nine/s"], "ANGELONE_RATE_LIMITS"),
     ])
     func badValues(env: [String: String], variable: String) {
@@ -120,6 +123,15 @@ struct ConfigurationTests {
         #expect(config.broker == .angelone && config.liveTrading)
         #expect(config.angelOne.rateLimits.limits[.orders] == [.init(count: 5, seconds: 1)])
         #expect(config.tradingHours == .nse)
+    }
+
+    @Test("MARKET_FEED=yahoo trades NSE hours by default and reads its URL and request rate")
+    func yahoo() throws {
+        let config = try AppConfig.fromEnvironment(["MARKET_FEED": "yahoo", "YAHOO_API_URL": "http://127.0.0.1:9",
+                                                    "YAHOO_MAX_REQUESTS_PER_SECOND": "0.5"])
+        #expect(config.feed == .yahoo && config.tradingHours == .nse)
+        #expect(config.yahooURL == "http://127.0.0.1:9" && config.yahooRequestsPerSecond == 0.5)
+        #expect(try AppConfig.fromEnvironment([:]).yahooRequestsPerSecond == 2)
     }
 
     @Test("a 32-byte base64 MASTER_KEY is accepted")

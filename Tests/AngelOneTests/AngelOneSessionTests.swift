@@ -184,4 +184,17 @@ struct AngelOneSessionTests {
             #expect(fake.loginAttempts == 1, "a wrong PIN is tried once per retry interval, not on every reconnect")
         }
     }
+
+    @Test("a login that meets the one-a-second limit (another login of the account just before) is tried once more")
+    func rateLimitedLoginRetried() async throws {
+        let fake = try await FakeSmartAPI.start(accounts: [Self.account], loginInterval: 1)
+        let client = SmartAPIClient(http: .shared, configuration: .init(baseURL: fake.baseURL))
+        let first = AngelOneSession(credentials: try Self.credentials(), client: client)
+        let second = AngelOneSession(credentials: try Self.credentials(), client: client)
+        #expect(await first.connect().state == .connected)
+        let status = await second.connect()
+        #expect(status.state == .connected, "\(String(describing: status.lastError))")
+        #expect(fake.loginAttempts == 3, "refused once for the rate, then let in")
+        await fake.shutdown()
+    }
 }

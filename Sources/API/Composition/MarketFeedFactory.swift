@@ -4,16 +4,21 @@ import Foundation
 import Logging
 import MarketData
 import TradingCore
+import Yahoo
 
-/// Builds the market-data port from `MARKET_FEED`: the simulator, or Angel One's SmartStream on the feed's system
-/// account (its session kept fresh by a background job).
+/// Builds the market-data port from `MARKET_FEED`: the simulator, Yahoo Finance polled, or Angel One's SmartStream on
+/// the feed's system account (its session kept fresh by a background job).
 enum MarketFeedFactory {
     static func make(config: AppConfig, stocks: [StockInfo], clock: any TimeSource, http: HTTPClient,
-                     instruments: InstrumentDirectory?, jobs: BackgroundJobs) throws -> any QuoteFeed {
+                     yahoo: YahooChartClient?, instruments: InstrumentDirectory?, jobs: BackgroundJobs) throws
+        -> any QuoteFeed {
         switch config.feed {
         case .simulated:
             return SimulatedFeed(stocks: stocks, seed: config.simulationSeed,
                                  interval: .milliseconds(config.simulationTickMilliseconds), clock: clock)
+        case .yahoo:
+            guard let yahoo else { throw CompositionError(description: "MARKET_FEED=yahoo needs Yahoo's chart client") }
+            return YahooQuoteFeed(client: yahoo, symbols: stocks.map(\.symbol))
         case .angelone:
             guard let account = config.angelOne.feedAccount, let instruments else {
                 // AppConfig refuses MARKET_FEED=angelone without the account, and the directory is built for it.

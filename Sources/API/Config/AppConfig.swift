@@ -6,7 +6,7 @@ import TradingCore
 /// `docs/configuration.md`). Bad values fail start-up with a message naming the variable.
 public struct AppConfig: Sendable {
     /// Which market-data feed drives prices.
-    public enum Feed: String, Sendable, CaseIterable { case simulated, angelone }
+    public enum Feed: String, Sendable, CaseIterable { case simulated, yahoo, angelone }
     /// Which broker executes orders.
     public enum BrokerKind: String, Sendable, CaseIterable { case paper, angelone }
 
@@ -23,6 +23,10 @@ public struct AppConfig: Sendable {
     public var tradingHours: TradingHours = .always
     /// Angel One's addresses and the feed's system account.
     public var angelOne = AngelOneSettings()
+    /// `YAHOO_API_URL`: Yahoo Finance's chart API root.
+    public var yahooURL = "https://query1.finance.yahoo.com"
+    /// `YAHOO_MAX_REQUESTS_PER_SECOND`: the most chart requests a second, feed and history together.
+    public var yahooRequestsPerSecond: Double = 2
     /// `MASTER_KEY`: the base64 AES-256 key that encrypts users' broker credentials (nil: none can be stored).
     public var masterKey: String?
     public var simulationSeed: UInt64 = 42
@@ -125,6 +129,19 @@ public struct AppConfig: Sendable {
             config.tradingHours = parsed
         }
         config.angelOne = try AngelOneSettings.fromEnvironment(value, feedNeedsAccount: config.feed == .angelone)
+        if let url = value("YAHOO_API_URL") {
+            guard let parsed = URLComponents(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),
+                  !(parsed.host ?? "").isEmpty else {
+                throw Invalid(variable: "YAHOO_API_URL", reason: "must be a full https:// or http:// URL")
+            }
+            config.yahooURL = url
+        }
+        if let rate = value("YAHOO_MAX_REQUESTS_PER_SECOND") {
+            guard let parsed = Double(rate), parsed > 0, parsed <= 100 else {
+                throw Invalid(variable: "YAHOO_MAX_REQUESTS_PER_SECOND", reason: "must be a number of requests above 0, at most 100")
+            }
+            config.yahooRequestsPerSecond = parsed
+        }
         if let key = value("MASTER_KEY") {
             do {
                 _ = try CredentialVault(masterKeyBase64: key)
