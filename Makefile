@@ -2,7 +2,7 @@
 SWIFT ?= swift
 ARGS  ?=
 
-.PHONY: help build run test bench bench-rules bench-latency bench-smartstream bench-http bench-ws clean
+.PHONY: help build run test bench bench-rules bench-latency bench-latency-smartstream bench-smartstream bench-http bench-ws clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
@@ -16,7 +16,7 @@ run: build ## build, then serve on http://127.0.0.1:8080 (SQLite in ./data, simu
 test: ## the full test suite (same as CI): scripts/test.sh
 	bash scripts/test.sh
 
-bench: bench-rules bench-latency bench-smartstream ## the in-process benchmarks, release builds (figures: docs/benchmarks.md)
+bench: bench-rules bench-latency bench-latency-smartstream bench-smartstream ## the in-process benchmarks, release builds (figures: docs/benchmarks.md)
 
 bench-rules: ## rule book vs a naive per-rule check, 1,000,000 rules; ARGS="--profile stress --jumps heavy"
 	$(SWIFT) build -c release --product rulebook-bench
@@ -35,6 +35,10 @@ bench-ws: ## WebSocket prices to 1,000 clients; RSS with 1,000,000 rules and 10,
 bench-latency: ## tick → database commit → WebSocket cart.added, through the real server on loopback
 	$(SWIFT) build -c release --product latency-bench
 	.build/release/latency-bench $(LATENCY_ARGS)
+
+bench-latency-smartstream: ## a SmartStream frame (fake SmartStream, loopback) → Angel One feed → commit → cart.added
+	$(SWIFT) build -c release --product latency-bench
+	.build/release/latency-bench --feed smartstream $(LATENCY_ARGS)
 
 clean: ## remove build products and test caches (keeps ./data, your local database)
 	$(SWIFT) package clean

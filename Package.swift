@@ -115,7 +115,8 @@ let package = Package(
         // Release-mode end-to-end latency benchmark (`make bench-latency`): tick → commit → WebSocket.
         .executableTarget(
             name: "LatencyBench",
-            dependencies: ["API", "MarketData", "Persistence", "TradingCore", .product(name: "Vapor", package: "vapor")],
+            dependencies: ["API", "AngelOne", "FakeVenues", "MarketData", "Persistence", "TradingCore",
+                           .product(name: "Vapor", package: "vapor")],
             swiftSettings: strictSettings
         ),
         // The load generator of `make bench-ws`: many WebSocket clients of a running server, on one thread.

@@ -8,8 +8,14 @@
 // fresh single-price rule over HTTP (not timed), then times from just before the tick is pushed to the moment the
 // client has decoded the matching `cart.added`. Samples run one at a time, so this measures latency, not throughput.
 //
-// Usage: latency-bench [--samples N] [--warmup N] [--database-url postgres://…]
+// With --feed smartstream the tick instead arrives as a SmartStream QUOTE frame from a fake SmartStream server on
+// loopback (the real Angel One feed decodes it: `MARKET_FEED=angelone` against the fake SmartAPI and SmartStream), and
+// the time runs from the frame being sent to `cart.added` at the client.
+//
+// Usage: latency-bench [--samples N] [--warmup N] [--database-url postgres://…] [--feed push|smartstream]
+import AngelOne
 import API
+import FakeVenues
 import Foundation
 import MarketData
 import NIOCore
@@ -23,6 +29,7 @@ struct Options {
     var samples = 500
     var warmup = 50
     var databaseURL: String?
+    var smartStream = false
 
     init(_ arguments: [String]) throws {
         var iterator = arguments.dropFirst().makeIterator()
@@ -31,6 +38,12 @@ struct Options {
             case "--samples": samples = Int(iterator.next() ?? "") ?? -1
             case "--warmup": warmup = Int(iterator.next() ?? "") ?? -1
             case "--database-url": databaseURL = iterator.next()
+            case "--feed":
+                switch iterator.next() {
+                case "push": smartStream = false
+                case "smartstream": smartStream = true
+                default: throw BenchError.usage("--feed is push or smartstream")
+                }
             default: throw BenchError.usage("unknown flag \(flag)")
             }
         }
@@ -105,6 +118,9 @@ struct LatencyBench {
         config.jwtSecret = String(repeating: "b", count: 40)
         config.maxRulesPerUser = 1_000_000
         config.databaseURL = options.databaseURL
+        // Steady state: not the first start's one-off background write of ~200,000 synthetic bars, which would
+        // compete with the commits measured here for its first ten seconds or so.
+        config.storeSyntheticHistory = false
         let environment = Environment(name: "production", arguments: ["latency-bench"])
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -114,7 +130,25 @@ struct LatencyBench {
         let app = try await Application.make(environment)
         let feed = PushFeed(name: "bench")
         let database: DatabaseSetup.Target? = options.databaseURL == nil ? .sqliteFile(path: directory + "/bench.sqlite") : nil
-        try await configure(app, config: config, overrides: AppOverrides(feed: feed, database: database))
+        var venues: (api: FakeSmartAPI, stream: FakeSmartStream)?
+        if options.smartStream {
+            let account = FakeSmartAPI.Account(apiKey: "bench-key", clientCode: "B1", pin: "1234",
+                                               totpSecret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ")
+            let api = try await FakeSmartAPI.start(accounts: [account], loginInterval: nil,
+                                                   instruments: [.init(symbol: "RELIANCE", token: "2885")])
+            let stream = try await FakeSmartStream.start(sessionsOf: api)
+            venues = (api, stream)
+            config.feed = .angelone
+            config.tradingHours = .always
+            config.angelOne.apiURL = api.baseURL
+            config.angelOne.streamURL = stream.url
+            config.angelOne.instrumentsURL = api.instrumentsURL
+            config.angelOne.feedAccount = AngelOneCredentials(apiKey: account.apiKey, clientCode: account.clientCode,
+                                                              pin: account.pin,
+                                                              totp: try TOTP(base32Secret: account.totpSecret))
+        }
+        try await configure(app, config: config, overrides: AppOverrides(feed: venues == nil ? feed : nil,
+                                                                          database: database))
         try await app.asyncBoot()
         try await app.server.start(address: .hostname("127.0.0.1", port: 0))
         guard let port = app.http.server.shared.localAddress?.port else { throw BenchError.setup("no port") }
@@ -141,7 +175,17 @@ struct LatencyBench {
             ])
             guard let ruleID = rule["id"] as? String else { throw BenchError.setup("no rule id") }
             let start = ContinuousClock.now
-            feed.push(Tick(symbol: symbol, price: price, volume: 1, time: Date()))
+            if let venues {
+                var packet = SmartStreamPacket(mode: .quote, exchangeType: 1, token: "2885", sequenceNumber: Int64(index),
+                                               exchangeTimestamp: Int64(Date().timeIntervalSince1970 * 1_000),
+                                               lastTradedPrice: price.paise)
+                packet.quote = .init(lastTradedQuantity: 1, averageTradedPrice: price.paise, volume: 1, totalBuyQuantity: 1,
+                                     totalSellQuantity: 1, open: price.paise, high: price.paise, low: price.paise,
+                                     close: price.paise)
+                venues.stream.broadcast(SmartStreamEncoder.encode(packet))
+            } else {
+                feed.push(Tick(symbol: symbol, price: price, volume: 1, time: Date()))
+            }
             let arrived = await arrivals.arrival(of: ruleID)
             if index >= options.warmup {
                 let elapsed = arrived - start
@@ -152,7 +196,10 @@ struct LatencyBench {
         let sorted = latencies.sorted()
         let mean = latencies.reduce(0, +) / Double(latencies.count)
         func ms(_ value: Double) -> String { String(format: "%.3f ms", value) }
-        print("Tick-to-WebSocket latency: tick pushed to the engine → rule fired → committed → cart.added received")
+        print(venues == nil
+              ? "Tick-to-WebSocket latency: tick pushed to the engine → rule fired → committed → cart.added received"
+              : "SmartStream-to-WebSocket latency: QUOTE frame sent by the fake SmartStream → decoded by the Angel One "
+                + "feed → rule fired → committed → cart.added received")
         print("  database         \(options.databaseURL == nil ? "SQLite file (WAL, synchronous=NORMAL)" : "PostgreSQL")")
         print("  samples          \(latencies.count) (after \(options.warmup) warm-up), one at a time, loopback WebSocket")
         print("  p50              \(ms(percentile(sorted, 50)))")
@@ -164,5 +211,9 @@ struct LatencyBench {
         try? await socketBox.withLock { $0 }?.close(code: .normalClosure).get()
         await app.server.shutdown()
         try await app.asyncShutdown()
+        if let venues {
+            await venues.stream.shutdown()
+            await venues.api.shutdown()
+        }
     }
 }

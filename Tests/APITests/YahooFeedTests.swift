@@ -18,7 +18,7 @@ struct YahooFeedTests {
             daily: [(open.addingTimeInterval(-2 * 86_400), 2_280.0, 2_301.1500244140625, 2_275.0, 2_299.949951171875, 800_000),
                     (open.addingTimeInterval(-86_400), 2_300.0, 2_320.550048828125, 2_290.0, 2_312.550048828125, 1_000_000),
                     (open, 2_312.5, nil, nil, nil, nil)],
-            minutes: [], lastPrice: 2_326.949951171875, lastPriceTime: now)
+            minutes: [], lastPrice: 2_310.0, lastPriceTime: now)
         let fake = try await FakeYahoo.start(series: ["RELIANCE": series])
         do {
             try await withTestApp(configuredFeed: true, configure: { config in
@@ -29,6 +29,11 @@ struct YahooFeedTests {
             }) { app in
                 let user = try await app.register()
                 _ = try await app.createRule(user.token, symbol: "RELIANCE", min: 2_320, max: 2_330)
+                // Yahoo's next price (a later price time) is inside the range: the next poll ticks it.
+                fake.update("RELIANCE") { series in
+                    series.lastPrice = 2_326.949951171875
+                    series.lastPriceTime = Date()
+                }
                 #expect(await eventually { (try? await app.cart(user.token).count) == 1 })
                 #expect(try await app.cart(user.token).first?["added_price"] as? Double == 2_326.95)
 
