@@ -239,6 +239,7 @@ class FakeVenues:
     order_stream_url: str
     instruments_url: str
     control_url: str
+    yahoo_url: str
 
     def tick(self, token: str, price_paise: int) -> None:
         response = requests.post(self.control_url + "/tick", json={"token": token, "price_paise": price_paise},

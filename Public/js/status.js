@@ -3,9 +3,9 @@
 // reconnect banner).
 //
 // GET /api/status is read on sign-in, every 30 seconds, when the tab becomes visible again and after the socket
-// reconnects. Only when it says orders are live is the user's broker read as well (GET /api/broker: 404 means none
-// is connected); a paper server never asks. The broker page hands over the answers of its own actions
-// (noteAccount), so the banner follows them at once. Every change is emitted on the bus as "status".
+// reconnects; it carries the user's broker connection too (`account`, null when none is connected), which matters
+// only when orders are live. The broker page hands over the answers of its own actions (noteAccount), so the banner
+// follows them at once. Every change is emitted on the bus as "status".
 
 import * as api from "./api.js";
 import { bus } from "./events.js";
@@ -55,7 +55,7 @@ export function stop() {
   emit();
 }
 
-/** Reads /api/status (and the user's broker when orders are live) now; resolves when done. Never rejects. */
+/** Reads /api/status now; resolves when done. Never rejects. */
 export function refresh() {
   if (!running) return Promise.resolve();
   if (inFlight) return inFlight;
@@ -66,15 +66,7 @@ export function refresh() {
       if (mine !== generation) return;
       server = status;
       if (status?.broker?.live) {
-        try {
-          const answer = await api.get("/api/broker");
-          if (mine !== generation) return;
-          account = answer;
-        } catch (error) {
-          if (mine !== generation) return;
-          if (error.status === 404) account = null; // none connected
-          // Any other failure: keep what was known (the banner does not flicker on a network blip).
-        }
+        account = status.account ?? null; // null: none connected
       } else {
         account = undefined;
       }

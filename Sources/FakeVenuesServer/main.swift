@@ -1,10 +1,12 @@
 import AngelOne
 import FakeVenues
+import TradingCore
 import Foundation
 import Synchronization
 import Vapor
 
-// `fake-venues`: the fake SmartAPI (REST, order-update socket, instrument master) and SmartStream as one process,
+// `fake-venues`: the fake SmartAPI (REST, order-update socket, instrument master), SmartStream and Yahoo chart API
+// as one process,
 // for black-box tests of the real `stockcart` binary (tests/process). Prints one JSON line with its addresses, then
 // serves until killed. A control API under /_fake/ on the SmartAPI port lets a test send ticks and fill, reject or
 // list orders, as the exchange would.
@@ -96,6 +98,26 @@ func controlRoutes(_ app: Application, _ api: FakeSmartAPI, _ slot: StreamSlot) 
     }
 }
 
+/// Yahoo's answer for each instrument: five daily bars before today (stamped 09:15 IST as Yahoo stamps them, with
+/// its float artefacts) and a latest price now. For the k-th instrument and the i-th bar, open = 1000 + 10k + i,
+/// high = open + 5.550048828125, low = open − 4.949951171875, close = open + 1.25, volume = 1000 (i + 1): a test
+/// computes the same bars, rounded to ₹0.05, and compares them with the server's charts.
+func yahooSeries(_ instruments: [FakeSmartAPI.ListedInstrument]) -> [String: FakeYahoo.Series] {
+    let now = Date()
+    let todayOpen = CandleInterval.oneDay.bucketStart(for: now).addingTimeInterval(9 * 3_600 + 15 * 60)
+    var series: [String: FakeYahoo.Series] = [:]
+    for (k, instrument) in instruments.enumerated() {
+        let daily = (0..<5).map { i -> (time: Date, open: Double?, high: Double?, low: Double?, close: Double?, volume: Double?) in
+            let open = 1_000.0 + 10 * Double(k) + Double(i)
+            return (todayOpen.addingTimeInterval(-Double(5 - i) * 86_400), open, open + 5.550048828125,
+                    open - 4.949951171875, open + 1.25, 1_000 * Double(i + 1))
+        }
+        series[instrument.symbol] = FakeYahoo.Series(daily: daily, minutes: [], lastPrice: 1_000.0 + 10 * Double(k) + 6,
+                                                     lastPriceTime: now)
+    }
+    return series
+}
+
 let snakeCase: JSONDecoder = {
     let decoder = JSONDecoder()
     decoder.keyDecodingStrategy = .convertFromSnakeCase
@@ -108,8 +130,10 @@ let api = try await FakeSmartAPI.start(accounts: options.accounts, loginInterval
                                        port: options.apiPort, extraRoutes: { app, api in controlRoutes(app, api, slot) })
 let stream = try await FakeSmartStream.start(sessionsOf: api, port: options.streamPort)
 slot.stream.withLock { $0 = stream }
+let yahoo = try await FakeYahoo.start(series: yahooSeries(options.instruments))
 let addresses = ["api_url": api.baseURL, "stream_url": stream.url, "order_stream_url": api.orderStreamURL,
-                 "instruments_url": api.instrumentsURL, "control_url": api.baseURL + "/_fake"]
+                 "instruments_url": api.instrumentsURL, "control_url": api.baseURL + "/_fake",
+                 "yahoo_url": yahoo.baseURL]
 let line = String(data: try JSONSerialization.data(withJSONObject: addresses, options: [.sortedKeys]), encoding: .utf8)!
 // Written straight to the file descriptor: a test reads this line before the process ends, so it cannot wait in a buffer.
 FileHandle.standardOutput.write(Data((line + "\n").utf8))

@@ -44,10 +44,21 @@ struct SystemStatusController {
     struct Status: Content {
         var feed: FeedStatus
         var broker: BrokerStatus
+        /// The user's own broker connection, as `GET /api/broker` shows it; null when none is connected.
+        var account: BrokerStatusResponse?
+
+        enum CodingKeys: String, CodingKey { case feed, broker, account }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(feed, forKey: .feed)
+            try container.encode(broker, forKey: .broker)
+            try container.encode(account, forKey: .account)
+        }
     }
 
     @Sendable func status(_ req: Request) async throws -> Status {
-        _ = try req.user
+        let user = try req.user.id
         let health = services.feed.health
         let now = services.clock.now()
         let feed = FeedStatus(name: services.feedName, state: health?.state.rawValue ?? "simulated",
@@ -55,6 +66,7 @@ struct SystemStatusController {
                               lastTickAt: services.engine.lastTickTime,
                               problem: health?.state == .live ? nil : health?.lastError)
         let live = services.config.broker != .paper && services.config.liveTrading
-        return Status(feed: feed, broker: BrokerStatus(name: services.broker.name, live: live))
+        let account = await services.brokerSessions.snapshot(userID: user.rawValue).map(BrokerStatusResponse.init)
+        return Status(feed: feed, broker: BrokerStatus(name: services.broker.name, live: live), account: account)
     }
 }
