@@ -260,6 +260,18 @@ class FakeVenues:
         return requests.get(self.control_url + "/stats", timeout=HTTP_TIMEOUT).json()
 
 
+def wait_until(condition: Callable[[], Any], timeout: float, what: str) -> Any:
+    """Polls `condition` until it returns something truthy (returned), or fails saying what never happened."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = condition()
+        if last:
+            return last
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what} (last: {last!r})")
+
+
 def start_fake_venues(binary: Path, accounts: list[str], instruments: list[str]) -> FakeVenues:
     """Starts `fake-venues` (accounts as KEY:CLIENT:PIN:TOTPSECRET, instruments as SYMBOL:TOKEN) and reads the
     line with its addresses."""

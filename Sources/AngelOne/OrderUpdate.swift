@@ -23,7 +23,9 @@ public struct OrderUpdate: Equatable, Sendable {
         case modifyPending = "AB11"
 
         /// Whether the order can change no more.
-        public var isFinal: Bool { self == .cancelled || self == .rejected || self == .complete }
+        public var isFinal: Bool {
+            self == .cancelled || self == .rejected || self == .complete || self == .afterMarketCancelled
+        }
     }
 
     public let status: Status

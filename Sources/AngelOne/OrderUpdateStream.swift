@@ -68,9 +68,8 @@ public final class OrderUpdateStream: Sendable {
             lastError.withLock { $0 = ending.reason }
             guard !Task.isCancelled else { break }
             failures = ending.opened ? 1 : failures + 1
-            let base = configuration.initialBackoff * (1 << min(max(failures - 1, 0), 16))
-            let capped = min(base, configuration.maxBackoff)
-            try? await Task.sleep(for: capped + capped * Double.random(in: 0...0.25))
+            let backoff = ReconnectBackoff(initial: configuration.initialBackoff, maximum: configuration.maxBackoff)
+            try? await Task.sleep(for: backoff.delay(after: failures))
         }
         output.finish()
     }

@@ -134,13 +134,9 @@ public final class SmartStreamFeed: QuoteFeed {
         output.finish()
     }
 
-    /// Exponential from `initialBackoff`, capped at `maxBackoff`, with up to a quarter of random jitter so that many
-    /// clients dropped at once do not all come back in the same instant.
+    /// The wait before reconnecting (`ReconnectBackoff` from the configuration's initial and maximum).
     func backoff(after failures: Int) -> Duration {
-        let base = configuration.initialBackoff * (1 << min(max(failures - 1, 0), 16))
-        let capped = min(base, configuration.maxBackoff)
-        let jitter = Double.random(in: 0...0.25)
-        return capped + capped * jitter
+        ReconnectBackoff(initial: configuration.initialBackoff, maximum: configuration.maxBackoff).delay(after: failures)
     }
 
     /// How one connection ended.

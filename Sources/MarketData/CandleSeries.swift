@@ -59,11 +59,13 @@ struct CandleSeries: Sendable {
     /// bars at other times stay.
     mutating func merge(stored: [Candle]) {
         guard !stored.isEmpty else { return }
+        // Bars changed and not yet taken stay marked (a merge while the server runs, of a history download).
+        let changedSince = changedFrom.flatMap { $0 < bars.count ? bars[$0].time : nil }
         var byTime = Dictionary(bars.map { ($0.time, $0) }, uniquingKeysWith: { _, later in later })
         for bar in stored { byTime[bar.time] = bar }
         let merged = byTime.values.sorted { $0.time < $1.time }
         bars = merged.count > capacity ? Array(merged.suffix(capacity)) : merged
-        changedFrom = nil
+        changedFrom = changedSince.flatMap { time in bars.firstIndex { $0.time >= time } }
     }
 
     /// The newest `limit` bars (at most `capacity`), ascending.

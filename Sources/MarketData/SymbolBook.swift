@@ -49,8 +49,16 @@ struct SymbolBook: Sendable {
         // A quote that never ticked takes its price from the newest stored daily bar, so the market watch does
         // not show the catalogue's reference price beside a chart that says otherwise.
         if interval == .oneDay, sequence == 0, let last = series[index].bars.last {
-            quote = Quote(symbol: quote.symbol, lastPrice: last.close, previousClose: last.close, open: last.close,
-                          high: last.close, low: last.close, volume: 0, time: quote.time)
+            let daily = series[index].bars
+            if last.time == CandleInterval.oneDay.bucketStart(for: quote.time) {
+                // Today's bar (stored before a restart today): the day so far, against yesterday's close.
+                let previous = daily.count > 1 ? daily[daily.count - 2].close : last.open
+                quote = Quote(symbol: quote.symbol, lastPrice: last.close, previousClose: previous, open: last.open,
+                              high: last.high, low: last.low, volume: last.volume, time: quote.time)
+            } else {
+                quote = Quote(symbol: quote.symbol, lastPrice: last.close, previousClose: last.close, open: last.close,
+                              high: last.close, low: last.close, volume: 0, time: quote.time)
+            }
         }
     }
 

@@ -79,6 +79,7 @@ struct ConfigurationTests {
         (["BROKER": "angelone"], "LIVE_TRADING"),
         (["BROKER": "angelone", "LIVE_TRADING": "0"], "LIVE_TRADING"),
         (["BROKER": "angelone", "LIVE_TRADING": "1"], "MARKET_FEED"),
+        (["BROKER": "angelone", "LIVE_TRADING": "1", "MARKET_FEED": "yahoo"], "MARKET_FEED"),
         (["LIVE_TRADING": "maybe"], "LIVE_TRADING"),
         (["YAHOO_API_URL": "query1.finance.yahoo.com"], "YAHOO_API_URL"),
         (["YAHOO_MAX_REQUESTS_PER_SECOND": "0"], "YAHOO_MAX_REQUESTS_PER_SECOND"),

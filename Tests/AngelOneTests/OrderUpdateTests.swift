@@ -33,12 +33,12 @@ struct OrderUpdateTests {
         #expect(update.status == .rejected && update.text == "Insufficient funds" && update.filledQuantity == 0)
     }
 
-    @Test("every status code reads, and only cancelled, rejected and complete are final")
+    @Test("every status code reads, and only cancelled, rejected, complete and AMO-cancelled are final")
     func statuses() throws {
         for status in OrderUpdate.Status.allCases {
             let update = try OrderUpdate.decode(#"{"order-status":"\#(status.rawValue)","orderData":{"orderid":"9"}}"#)
             #expect(update.status == status)
-            #expect(update.status.isFinal == [.cancelled, .rejected, .complete].contains(status))
+            #expect(update.status.isFinal == [.cancelled, .rejected, .complete, .afterMarketCancelled].contains(status))
         }
     }
 

@@ -28,5 +28,6 @@ from helpers import (  # noqa: E402,F401  (re-exported for pytest and the test m
     server_env,
     server_factory,
     start_fake_venues,
+    wait_until,
     stockcart_bin,
 )

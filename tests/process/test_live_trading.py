@@ -8,12 +8,11 @@ order filled while the server was down is settled, not placed again, after a res
 from __future__ import annotations
 
 import base64
-import time
 import uuid
 
 import pytest
 
-from conftest import Api, start_fake_venues
+from conftest import Api, start_fake_venues, wait_until
 
 FEED_ACCOUNT = "feed-key:F100:1111:GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
 USER = {"api_key": "user-key", "client_code": "U700", "pin": "2468", "totp_secret": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"}
@@ -40,17 +39,6 @@ def live_env(venues) -> dict[str, str]:
         "ANGELONE_ORDER_STREAM_URL": venues.order_stream_url, "ANGELONE_INSTRUMENTS_URL": venues.instruments_url,
         "ANGELONE_API_KEY": key, "ANGELONE_CLIENT_CODE": client, "ANGELONE_PIN": pin, "ANGELONE_TOTP_SECRET": secret,
     }
-
-
-def wait_until(condition, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = condition()
-        if last:
-            return last
-        time.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what} (last: {last!r})")
 
 
 def test_rule_fires_from_smartstream_and_checkout_executes_at_angel_one(server_factory, venues):

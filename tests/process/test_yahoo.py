@@ -5,12 +5,11 @@ candle store across a restart, and the polled price is the stock's live price.
 
 from __future__ import annotations
 
-import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from conftest import Api, start_fake_venues
+from conftest import Api, start_fake_venues, wait_until
 
 IST = timezone(timedelta(hours=5, minutes=30))
 INSTRUMENTS = ["RELIANCE:2885", "TCS:11536"]
@@ -41,17 +40,6 @@ def expected_daily(k: int) -> list[dict]:
 
 def daily_candles(api: Api, symbol: str) -> list[dict]:
     return api.get(f"/api/stocks/{symbol}/candles?interval=1d&limit=10")["candles"]
-
-
-def wait_until(condition, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = condition()
-        if last:
-            return last
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what} (last: {last!r})")
 
 
 def test_charts_show_yahoo_history_bar_for_bar_and_keep_it_across_a_restart(server_factory, venues):

@@ -47,25 +47,39 @@ enum CandleKeeping {
             }
         }
         jobs.add {
+            var unsaved: [CandleStore.Batch] = []
             while !Task.isCancelled {
                 try? await Task.sleep(for: flushInterval)
-                await flush(hub, into: store, logger: logger)
+                unsaved = await flush(hub, unsaved: unsaved, into: store, logger: logger)
             }
             // Once more at shutdown, for the bars of the last seconds.
-            await flush(hub, into: store, logger: logger)
+            _ = await flush(hub, unsaved: unsaved, into: store, logger: logger)
         }
     }
 
-    private static func flush(_ hub: MarketHub, into store: CandleStore, logger: Logger) async {
-        let changed = hub.takeChangedCandles()
-        guard !changed.isEmpty else { return }
+    /// Bars kept for the next attempt after a failed write, at most (older ones are dropped first).
+    static let maxUnsavedBars = 200_000
+
+    /// Writes the bars changed since the last flush, with those a failed flush left; answers what is still unsaved.
+    private static func flush(_ hub: MarketHub, unsaved: [CandleStore.Batch], into store: CandleStore, logger: Logger)
+        async -> [CandleStore.Batch] {
+        let batches = unsaved + hub.takeChangedCandles().map {
+            CandleStore.Batch(symbol: $0.symbol, interval: $0.interval, candles: $0.candles)
+        }
+        guard !batches.isEmpty else { return [] }
         do {
             // Run to completion even when the job is being cancelled: a half-written flush would lose bars.
-            try await Task { try await store.save(changed.map {
-                CandleStore.Batch(symbol: $0.symbol, interval: $0.interval, candles: $0.candles)
-            }) }.value
+            try await Task { try await store.save(batches) }.value
+            return []
         } catch {
-            logger.warning("could not store candles; they stay in memory for charts", metadata: ["error": "\(error)"])
+            logger.warning("could not store candles; trying again at the next flush", metadata: ["error": "\(error)"])
+            var kept: [CandleStore.Batch] = []
+            var count = 0
+            for batch in batches.reversed() where count + batch.candles.count <= maxUnsavedBars {
+                kept.insert(batch, at: 0)
+                count += batch.candles.count
+            }
+            return kept
         }
     }
 }

@@ -17,29 +17,38 @@ enum YahooClients {
                                                                  maxRequestsPerSecond: config.yahooRequestsPerSecond))
     }
 
-    /// Loads Yahoo's history of every catalogue symbol into the candle store and the hub: in the background (50
-    /// symbols at two requests a second take a minute), once at start and again every day.
+    /// Loads Yahoo's history of every catalogue symbol into the candle store and the hub, in the background (50
+    /// symbols at two requests a second take about a minute): at start, then daily. A span that fails is kept apart
+    /// from the others (a symbol's daily bars are stored even when its minutes fail) and tried again ten minutes
+    /// later; a 429 pauses the whole job for a minute, as the feed shares its request rate.
     static func startHistory(client: YahooChartClient, hub: MarketHub, store: CandleStore, jobs: BackgroundJobs,
                              logger: Logger) {
         let history = YahooHistory(client: client)
+        let everything = hub.stocks.flatMap { stock in YahooHistory.spans.map { (stock.symbol, $0) } }
         jobs.add {
+            var pending = everything
             while !Task.isCancelled {
-                var loaded = 0
-                for stock in hub.stocks {
+                var failed: [(Symbol, YahooHistory.Span)] = []
+                for (symbol, span) in pending {
                     guard !Task.isCancelled else { return }
                     do {
-                        for (interval, bars) in try await history.bars(for: stock.symbol) where !bars.isEmpty {
-                            try await store.save([.init(symbol: stock.symbol, interval: interval, candles: bars)])
-                            hub.merge(stored: bars, for: stock.symbol, interval: interval)
-                        }
-                        loaded += 1
+                        let bars = try await history.bars(for: symbol, span: span)
+                        guard !bars.isEmpty else { continue }
+                        try await store.save([.init(symbol: symbol, interval: span.interval, candles: bars)])
+                        hub.merge(stored: bars, for: symbol, interval: span.interval)
+                    } catch YahooFailure.rateLimited {
+                        failed.append((symbol, span))
+                        try? await Task.sleep(for: .seconds(60))
                     } catch {
-                        logger.warning("Yahoo history not loaded", metadata: ["symbol": "\(stock.symbol)",
-                                                                              "error": "\(error)"])
+                        failed.append((symbol, span))
+                        logger.warning("Yahoo history not loaded", metadata: [
+                            "symbol": "\(symbol)", "interval": "\(span.interval.rawValue)", "error": "\(error)"])
                     }
                 }
-                logger.info("Yahoo history loaded", metadata: ["symbols": "\(loaded)", "of": "\(hub.stocks.count)"])
-                try? await Task.sleep(for: .seconds(24 * 3_600))
+                logger.info("Yahoo history pass done", metadata: ["loaded": "\(pending.count - failed.count)",
+                                                                  "failed": "\(failed.count)"])
+                pending = failed.isEmpty ? everything : failed
+                try? await Task.sleep(for: failed.isEmpty ? .seconds(24 * 3_600) : .seconds(600))
             }
         }
     }

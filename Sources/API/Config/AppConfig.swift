@@ -150,9 +150,11 @@ public struct AppConfig: Sendable {
             }
             config.masterKey = key
         }
-        if config.broker == .angelone, config.feed == .simulated {
-            throw Invalid(variable: "MARKET_FEED", reason: "BROKER=angelone would place real orders on simulated prices; "
-                              + "set MARKET_FEED=angelone")
+        if config.broker == .angelone, config.feed != .angelone {
+            // Rules place real orders: on simulated prices, or on Yahoo's polled ones (up to a minute old), they
+            // would buy at prices no one is trading at.
+            throw Invalid(variable: "MARKET_FEED", reason: "BROKER=angelone places real orders when rules fire, so it "
+                              + "needs Angel One's live prices: set MARKET_FEED=angelone")
         }
         if config.broker == .angelone, config.masterKey == nil {
             throw Invalid(variable: "MASTER_KEY", reason: "BROKER=angelone needs it to keep users' broker credentials "

@@ -104,6 +104,8 @@ struct OrderController {
                                + "filled); its status will follow the broker", field: "status")
         }
         if services.broker.confirmsCancellations {
+            // The request is the user's act: audited now; the closure the broker confirms is audited when it comes.
+            try await audit(req, "order.cancel_requested", existing, now: now)
             return try await awaitBrokerCancellation(id, owner: existing.owner, store: store)
         }
         let cancelled: Order?

@@ -20,16 +20,8 @@ public struct DatabaseExecutionRecorder: ExecutionRecorder {
     public func close(_ closure: OrderClosure) async throws -> Order? {
         try await TransactionRunner.write(on: database) { session in
             let orderID = closure.orderID.rawValue
-            guard let found = try await session.run("SELECT user_id, status FROM orders WHERE id = ?", [.uuid(orderID)])
-                .first, try found.text("status") == OrderStatus.pending.rawValue
-            else { return nil }
-            let owner = UserID(try found.uuid("user_id"))
-            try await Reservations.lockAccount(owner, in: session)
-            guard let row = try await session.run("SELECT * FROM orders WHERE id = ?", [.uuid(orderID)]).first else {
-                return nil
-            }
-            var order = try Order(row: row)
-            guard order.status == .pending else { return nil }
+            guard var (order, row) = try await Self.pendingOrderLocked(orderID, in: session) else { return nil }
+            let owner = order.owner
             switch closure.status {
             case .cancelled: try order.cancel(at: closure.time, reason: closure.reason)
             default: try order.fail(reason: closure.reason, at: closure.time)
@@ -49,19 +41,8 @@ public struct DatabaseExecutionRecorder: ExecutionRecorder {
     public func settle(_ execution: Execution) async throws -> Order? {
         try await TransactionRunner.write(on: database) { session in
             let orderID = execution.orderID.rawValue
-            guard let found = try await session.run("SELECT user_id, status FROM orders WHERE id = ?", [.uuid(orderID)])
-                .first, try found.text("status") == OrderStatus.pending.rawValue
-            else { return nil }
-            // Read the order again under the account lock: a cancellation (or another settlement of this execution,
-            // which the engine retries after failures) that committed while this transaction waited for the lock
-            // must be seen here, or on PostgreSQL both would win.
-            let owner = UserID(try found.uuid("user_id"))
-            try await Reservations.lockAccount(owner, in: session)
-            guard let row = try await session.run("SELECT * FROM orders WHERE id = ?", [.uuid(orderID)]).first else {
-                return nil
-            }
-            var order = try Order(row: row)
-            guard order.status == .pending else { return nil }
+            guard var (order, row) = try await Self.pendingOrderLocked(orderID, in: session) else { return nil }
+            let owner = order.owner
             guard let account = try await session.run("SELECT cash_paise FROM accounts WHERE user_id = ?",
                                                       [.uuid(owner.rawValue)]).first
             else { throw PersistenceError.corruptRow(table: AccountModel.schema, id: nil) }
@@ -119,6 +100,23 @@ public struct DatabaseExecutionRecorder: ExecutionRecorder {
                                                    requestID: nil, time: execution.time), in: session)
             return order
         }
+    }
+
+    /// The order, if it is pending, read under its owner's account lock (with its row, for what it reserved). Read
+    /// again once the lock is held: a cancellation (or another settlement of the same execution, which the engine
+    /// retries after failures) that committed while this transaction waited for the lock must be seen here, or on
+    /// PostgreSQL both would win.
+    private static func pendingOrderLocked(_ orderID: UUID, in session: any WriteSession) async throws
+        -> (Order, any SQLResultRow)? {
+        guard let found = try await session.run("SELECT user_id, status FROM orders WHERE id = ?", [.uuid(orderID)])
+            .first, try found.text("status") == OrderStatus.pending.rawValue
+        else { return nil }
+        try await Reservations.lockAccount(UserID(try found.uuid("user_id")), in: session)
+        guard let row = try await session.run("SELECT * FROM orders WHERE id = ?", [.uuid(orderID)]).first else {
+            return nil
+        }
+        let order = try Order(row: row)
+        return order.status == .pending ? (order, row) : nil
     }
 
     /// Writes the holding after a trade: the position row's quantity, average and realised P&L (its reserved shares
