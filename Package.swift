@@ -144,7 +144,8 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Persistence"], path: "Sources/TestSupport"),
 
         // MARK: - tests (one target per source target)
-        .testTarget(name: "TradingCoreTests", dependencies: ["TradingCore"]),
+        // Fixtures/ holds TA-Lib's values, read by path (`#filePath`), not as a bundled resource.
+        .testTarget(name: "TradingCoreTests", dependencies: ["TradingCore"], exclude: ["Fixtures"]),
         .testTarget(name: "MarketDataTests", dependencies: ["MarketData"]),
         .testTarget(name: "BrokersTests", dependencies: ["Brokers", "TestSupport"]),
         .testTarget(

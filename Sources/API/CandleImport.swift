@@ -1,0 +1,51 @@
+import Fluent
+import Foundation
+import MarketData
+import Persistence
+import TradingCore
+import Vapor
+
+/// `stockcart import-candles`: a CSV file of one symbol's history into the candle store, whole or not at all (the
+/// file is read and checked completely before anything is written), idempotently (a bar imported again replaces
+/// itself).
+public enum CandleImport {
+    /// Why an import was refused, in words for the command line.
+    public struct Refused: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// What was imported.
+    public struct Imported: Sendable {
+        public let interval: CandleInterval
+        public let count: Int
+        public let first: Date
+        public let last: Date
+    }
+
+    public static func run(_ app: Application, config: AppConfig, symbol text: String, csv path: String) async throws
+        -> Imported {
+        guard let symbol = Symbol(text.uppercased()), NiftyCatalogue.all.contains(where: { $0.symbol == symbol }) else {
+            throw Refused(description: "'\(text)' is not in StockCart's catalogue of NSE symbols")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw Refused(description: "\(path) cannot be read")
+        }
+        let parsed: CandleCSV.Parsed
+        do {
+            parsed = try CandleCSV.parse(String(decoding: data, as: UTF8.self))
+        } catch {
+            throw Refused(description: "\(path): \(error.description); nothing was imported")
+        }
+        try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
+        let target = try DatabaseSetup.Target.from(databaseURL: config.databaseURL, dataDirectory: config.dataDirectory)
+        try DatabaseSetup.register(target, on: app.databases)
+        try await DatabaseSetup.prepareConnections(target, databases: app.databases,
+                                                   eventLoops: Array(app.eventLoopGroup.makeIterator()), logger: app.logger)
+        app.migrations.add(StockCartMigrations.all)
+        try await app.autoMigrate()
+        try await CandleStore(database: app.db).save([.init(symbol: symbol, interval: parsed.interval,
+                                                            candles: parsed.candles)])
+        return Imported(interval: parsed.interval, count: parsed.candles.count, first: parsed.candles.first!.time,
+                        last: parsed.candles.last!.time)
+    }
+}

@@ -1,0 +1,77 @@
+/// Moving average convergence/divergence, as TA-Lib computes it: the slow EMA is seeded over rows 0…slow−1 and the
+/// fast EMA over the rows just before the same row (slow−fast … slow−1), so both start together at row slow−1; the
+/// signal EMA is seeded over the first `signal` MACD values. All three outputs start at row slow + signal − 2 (33 for
+/// 12/26/9).
+public struct MACD: Sendable {
+    public struct Value: Equatable, Sendable {
+        public var macd: Double
+        public var signal: Double
+        public var histogram: Double
+    }
+
+    public let fast: Int, slow: Int, signal: Int
+    private var row = 0
+    private var fastSeed = 0.0, slowSeed = 0.0, signalSeed = 0.0
+    private var fastEMA = 0.0, slowEMA = 0.0, signalEMA = 0.0
+    private let fastK: Double, slowK: Double, signalK: Double
+
+    public init(fast: Int = 12, slow: Int = 26, signal: Int = 9) {
+        precondition(fast > 0 && slow > fast && signal > 0, "periods are at least 1, and fast is below slow")
+        self.fast = fast
+        self.slow = slow
+        self.signal = signal
+        fastK = 2 / Double(fast + 1)
+        slowK = 2 / Double(slow + 1)
+        signalK = 2 / Double(signal + 1)
+    }
+
+    /// The row of the first value.
+    public var firstRow: Int { slow + signal - 2 }
+
+    public mutating func update(_ value: Double) -> Value? {
+        defer { row += 1 }
+        if row < slow - 1 {
+            slowSeed += value
+            if row >= slow - fast { fastSeed += value }
+            return nil
+        }
+        if row == slow - 1 {
+            slowSeed += value
+            fastSeed += value
+            slowEMA = slowSeed / Double(slow)
+            fastEMA = fastSeed / Double(fast)
+        } else {
+            slowEMA = (value - slowEMA) * slowK + slowEMA
+            fastEMA = (value - fastEMA) * fastK + fastEMA
+        }
+        let macd = fastEMA - slowEMA
+        if row < firstRow {
+            signalSeed += macd
+            return nil
+        }
+        if row == firstRow {
+            signalSeed += macd
+            signalEMA = signalSeed / Double(signal)
+        } else {
+            signalEMA = (macd - signalEMA) * signalK + signalEMA
+        }
+        return Value(macd: macd, signal: signalEMA, histogram: macd - signalEMA)
+    }
+
+    public static func values(_ input: [Double], fast: Int = 12, slow: Int = 26, signal: Int = 9) -> [Value?] {
+        precondition(fast > 0 && slow > fast && signal > 0, "periods are at least 1, and fast is below slow")
+        var output = [Value?](repeating: nil, count: input.count)
+        let first = slow + signal - 2
+        guard input.count > first else { return output }
+        let slowEMA = EMA.values(input, period: slow, seedStart: 0)
+        let fastEMA = EMA.values(input, period: fast, seedStart: slow - fast)
+        var macd = [Double](repeating: 0, count: input.count)
+        for index in (slow - 1)..<input.count { macd[index] = fastEMA[index]! - slowEMA[index]! }
+        let signalEMA = EMA.values(macd, period: signal, seedStart: slow - 1)
+        for index in first..<input.count {
+            let line = signalEMA[index]!
+            output[index] = Value(macd: macd[index], signal: line, histogram: macd[index] - line)
+        }
+        return output
+    }
+}

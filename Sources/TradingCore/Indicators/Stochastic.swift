@@ -1,0 +1,70 @@
+/// The slow stochastic oscillator, as TA-Lib's STOCH with simple averages: fast %K = (close − lowest low) /
+/// ((highest high − lowest low) / 100) over `kPeriod` bars (0 when the range is 0), slow %K = SMA(`slowK`) of it, slow
+/// %D = SMA(`slowD`) of slow %K. Both outputs start at row kPeriod + slowK + slowD − 3 (17 for 14/3/3).
+public struct Stochastic: Sendable {
+    public struct Value: Equatable, Sendable {
+        public var slowK: Double
+        public var slowD: Double
+    }
+
+    public let kPeriod: Int, slowKPeriod: Int, slowDPeriod: Int
+    private var highs: [Double] = []
+    private var lows: [Double] = []
+    private var kAverage: SMA
+    private var dAverage: SMA
+
+    public init(kPeriod: Int = 14, slowK: Int = 3, slowD: Int = 3) {
+        precondition(kPeriod > 0 && slowK > 0 && slowD > 0, "periods are at least 1")
+        self.kPeriod = kPeriod
+        slowKPeriod = slowK
+        slowDPeriod = slowD
+        kAverage = SMA(period: slowK)
+        dAverage = SMA(period: slowD)
+    }
+
+    static func fastK(close: Double, highest: Double, lowest: Double) -> Double {
+        let diff = (highest - lowest) / 100
+        return diff != 0 ? (close - lowest) / diff : 0
+    }
+
+    public mutating func update(high: Double, low: Double, close: Double) -> Value? {
+        highs.append(high)
+        lows.append(low)
+        if highs.count > kPeriod {
+            highs.removeFirst()
+            lows.removeFirst()
+        }
+        guard highs.count == kPeriod else { return nil }
+        let fast = Self.fastK(close: close, highest: highs.max()!, lowest: lows.min()!)
+        guard let slowK = kAverage.update(fast), let slowD = dAverage.update(slowK) else { return nil }
+        return Value(slowK: slowK, slowD: slowD)
+    }
+
+    public static func values(high: [Double], low: [Double], close: [Double], kPeriod: Int = 14, slowK: Int = 3,
+                              slowD: Int = 3) -> [Value?] {
+        precondition(kPeriod > 0 && slowK > 0 && slowD > 0, "periods are at least 1")
+        let count = min(high.count, low.count, close.count)
+        var output = [Value?](repeating: nil, count: count)
+        guard count >= kPeriod else { return output }
+        var fast = [Double](repeating: 0, count: count)
+        for index in (kPeriod - 1)..<count {
+            var highest = high[index], lowest = low[index]
+            for back in (index - kPeriod + 1)..<index {
+                highest = max(highest, high[back])
+                lowest = min(lowest, low[back])
+            }
+            fast[index] = fastK(close: close[index], highest: highest, lowest: lowest)
+        }
+        let slowKValues = SMA.values(Array(fast[(kPeriod - 1)...]), period: slowK)
+        let known = slowKValues.compactMap { $0 }
+        let slowDValues = SMA.values(known, period: slowD)
+        let first = kPeriod + slowK + slowD - 3
+        guard count > first else { return output }
+        for index in first..<count {
+            let kIndex = index - (kPeriod - 1)
+            let dIndex = kIndex - (slowK - 1)
+            output[index] = Value(slowK: slowKValues[kIndex]!, slowD: slowDValues[dIndex]!)
+        }
+        return output
+    }
+}
