@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "ws-bench", targets: ["WebSocketBench"]),
         .executable(name: "smartstream-bench", targets: ["SmartStreamBench"]),
         .executable(name: "fake-venues", targets: ["FakeVenuesServer"]),
+        .executable(name: "indicator-bench", targets: ["IndicatorBench"]),
     ],
     dependencies: [
         // MARK: - server
@@ -125,6 +126,8 @@ let package = Package(
             dependencies: [.product(name: "Vapor", package: "vapor")],
             swiftSettings: strictSettings
         ),
+        // The indicators' batch forms over a bar file, timed (`make bench-indicators`, beside TA-Lib).
+        .executableTarget(name: "IndicatorBench", dependencies: ["TradingCore"], swiftSettings: strictSettings),
         // SmartStream frames decoded per second on one core (`make bench-smartstream`).
         .executableTarget(name: "SmartStreamBench", dependencies: ["AngelOne"], swiftSettings: strictSettings),
 

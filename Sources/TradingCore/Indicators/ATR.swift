@@ -13,8 +13,14 @@ public struct ATR: Sendable {
     }
 
     /// The larger of the bar's range and its distances from the previous close.
+    @inline(__always)
     static func trueRange(high: Double, low: Double, previousClose: Double) -> Double {
-        max(high - low, abs(high - previousClose), abs(low - previousClose))
+        var range = high - low
+        let up = abs(high - previousClose)
+        if up > range { range = up }
+        let down = abs(low - previousClose)
+        if down > range { range = down }
+        return range
     }
 
     public mutating func update(high: Double, low: Double, close: Double) -> Double? {
@@ -36,19 +42,28 @@ public struct ATR: Sendable {
     public static func values(high: [Double], low: [Double], close: [Double], period: Int = 14) -> [Double?] {
         precondition(period > 0, "a period is at least 1")
         let count = min(high.count, low.count, close.count)
-        var output = [Double?](repeating: nil, count: count)
-        guard count > period else { return output }
+        guard count > period else { return [Double?](repeating: nil, count: count) }
         let n = Double(period)
-        var total = 0.0
-        for index in 1...period {
-            total += trueRange(high: high[index], low: low[index], previousClose: close[index - 1])
+        return [Double?](unsafeUninitializedCapacity: count) { output, initialized in
+            high.withUnsafeBufferPointer { h in
+                low.withUnsafeBufferPointer { l in
+                    close.withUnsafeBufferPointer { c in
+                        var total = 0.0
+                        output.initializeElement(at: 0, to: nil)
+                        for index in 1...period {
+                            total += trueRange(high: h[index], low: l[index], previousClose: c[index - 1])
+                            if index < period { output.initializeElement(at: index, to: nil) }
+                        }
+                        var atr = total / n
+                        output.initializeElement(at: period, to: atr)
+                        for index in (period + 1)..<max(period + 1, count) {
+                            atr = (atr * (n - 1) + trueRange(high: h[index], low: l[index], previousClose: c[index - 1])) / n
+                            output.initializeElement(at: index, to: atr)
+                        }
+                    }
+                }
+            }
+            initialized = count
         }
-        var atr = total / n
-        output[period] = atr
-        for index in (period + 1)..<max(period + 1, count) {
-            atr = (atr * (n - 1) + trueRange(high: high[index], low: low[index], previousClose: close[index - 1])) / n
-            output[index] = atr
-        }
-        return output
     }
 }

@@ -60,18 +60,43 @@ public struct MACD: Sendable {
 
     public static func values(_ input: [Double], fast: Int = 12, slow: Int = 26, signal: Int = 9) -> [Value?] {
         precondition(fast > 0 && slow > fast && signal > 0, "periods are at least 1, and fast is below slow")
-        var output = [Value?](repeating: nil, count: input.count)
+        let count = input.count
         let first = slow + signal - 2
-        guard input.count > first else { return output }
-        let slowEMA = EMA.values(input, period: slow, seedStart: 0)
-        let fastEMA = EMA.values(input, period: fast, seedStart: slow - fast)
-        var macd = [Double](repeating: 0, count: input.count)
-        for index in (slow - 1)..<input.count { macd[index] = fastEMA[index]! - slowEMA[index]! }
-        let signalEMA = EMA.values(macd, period: signal, seedStart: slow - 1)
-        for index in first..<input.count {
-            let line = signalEMA[index]!
-            output[index] = Value(macd: macd[index], signal: line, histogram: macd[index] - line)
+        guard count > first else { return [Value?](repeating: nil, count: count) }
+        let fastK = 2 / Double(fast + 1), slowK = 2 / Double(slow + 1), signalK = 2 / Double(signal + 1)
+        return [Value?](unsafeUninitializedCapacity: count) { output, initialized in
+            input.withUnsafeBufferPointer { x in
+                var slowTotal = 0.0, fastTotal = 0.0
+                for index in 0..<slow {
+                    slowTotal += x[index]
+                    if index >= slow - fast { fastTotal += x[index] }
+                    output.initializeElement(at: index, to: nil)
+                }
+                var slowEMA = slowTotal / Double(slow), fastEMA = fastTotal / Double(fast)
+                var signalTotal = fastEMA - slowEMA
+                for index in slow...first {
+                    if index > slow - 1 {
+                        let value = x[index]
+                        slowEMA = (value - slowEMA) * slowK + slowEMA
+                        fastEMA = (value - fastEMA) * fastK + fastEMA
+                        signalTotal += fastEMA - slowEMA
+                    }
+                    if index < first { output.initializeElement(at: index, to: nil) }
+                }
+                var signalEMA = signalTotal / Double(signal)
+                var macd = fastEMA - slowEMA
+                output.initializeElement(at: first, to: Value(macd: macd, signal: signalEMA, histogram: macd - signalEMA))
+                for index in (first + 1)..<max(first + 1, count) {
+                    let value = x[index]
+                    slowEMA = (value - slowEMA) * slowK + slowEMA
+                    fastEMA = (value - fastEMA) * fastK + fastEMA
+                    macd = fastEMA - slowEMA
+                    signalEMA = (macd - signalEMA) * signalK + signalEMA
+                    output.initializeElement(at: index, to: Value(macd: macd, signal: signalEMA,
+                                                                  histogram: macd - signalEMA))
+                }
+            }
+            initialized = count
         }
-        return output
     }
 }

@@ -24,15 +24,25 @@ public struct SMA: Sendable {
     /// The whole series at once.
     public static func values(_ input: [Double], period: Int) -> [Double?] {
         precondition(period > 0, "a period is at least 1")
-        var output = [Double?](repeating: nil, count: input.count)
-        guard input.count >= period else { return output }
-        var total = 0.0
-        for index in input.indices {
-            total += input[index]
-            if index >= period { total -= input[index - period] }
-            if index >= period - 1 { output[index] = total / Double(period) }
+        let count = input.count
+        guard count >= period else { return [Double?](repeating: nil, count: count) }
+        let n = Double(period)
+        return [Double?](unsafeUninitializedCapacity: count) { output, initialized in
+            input.withUnsafeBufferPointer { x in
+                var total = 0.0
+                for index in 0..<(period - 1) {
+                    total += x[index]
+                    output.initializeElement(at: index, to: nil)
+                }
+                for index in (period - 1)..<count {
+                    // Added, then the value leaving dropped, as the streaming form does (the same sums, to the bit).
+                    total += x[index]
+                    if index >= period { total -= x[index - period] }
+                    output.initializeElement(at: index, to: total / n)
+                }
+            }
+            initialized = count
         }
-        return output
     }
 }
 
@@ -72,18 +82,26 @@ public struct EMA: Sendable {
     /// last row.
     static func values(_ input: [Double], period: Int, seedStart: Int) -> [Double?] {
         precondition(period > 0, "a period is at least 1")
-        var output = [Double?](repeating: nil, count: input.count)
+        let count = input.count
         let first = seedStart + period - 1
-        guard seedStart >= 0, input.count > first else { return output }
+        guard seedStart >= 0, count > first else { return [Double?](repeating: nil, count: count) }
         let k = 2 / Double(period + 1)
-        var total = 0.0
-        for index in seedStart...first { total += input[index] }
-        var ema = total / Double(period)
-        output[first] = ema
-        for index in (first + 1)..<max(first + 1, input.count) {
-            ema = (input[index] - ema) * k + ema
-            output[index] = ema
+        return [Double?](unsafeUninitializedCapacity: count) { output, initialized in
+            input.withUnsafeBufferPointer { x in
+                var total = 0.0
+                for index in 0..<first {
+                    if index >= seedStart { total += x[index] }
+                    output.initializeElement(at: index, to: nil)
+                }
+                total += x[first]
+                var ema = total / Double(period)
+                output.initializeElement(at: first, to: ema)
+                for index in (first + 1)..<max(first + 1, count) {
+                    ema = (x[index] - ema) * k + ema
+                    output.initializeElement(at: index, to: ema)
+                }
+            }
+            initialized = count
         }
-        return output
     }
 }

@@ -41,26 +41,32 @@ public struct RSI: Sendable {
 
     public static func values(_ input: [Double], period: Int) -> [Double?] {
         precondition(period > 0, "a period is at least 1")
-        var output = [Double?](repeating: nil, count: input.count)
-        guard input.count > period else { return output }
+        let count = input.count
+        guard count > period else { return [Double?](repeating: nil, count: count) }
         let n = Double(period)
-        var gain = 0.0, loss = 0.0
-        for index in 1...period {
-            let change = input[index] - input[index - 1]
-            if change < 0 { loss -= change } else { gain += change }
+        return [Double?](unsafeUninitializedCapacity: count) { output, initialized in
+            input.withUnsafeBufferPointer { x in
+                var gain = 0.0, loss = 0.0
+                output.initializeElement(at: 0, to: nil)
+                for index in 1...period {
+                    let change = x[index] - x[index - 1]
+                    if change < 0 { loss -= change } else { gain += change }
+                    if index < period { output.initializeElement(at: index, to: nil) }
+                }
+                gain /= n
+                loss /= n
+                output.initializeElement(at: period, to: rsi(gain: gain, loss: loss))
+                for index in (period + 1)..<max(period + 1, count) {
+                    let change = x[index] - x[index - 1]
+                    gain *= n - 1
+                    loss *= n - 1
+                    if change < 0 { loss -= change } else { gain += change }
+                    gain /= n
+                    loss /= n
+                    output.initializeElement(at: index, to: rsi(gain: gain, loss: loss))
+                }
+            }
+            initialized = count
         }
-        gain /= n
-        loss /= n
-        output[period] = rsi(gain: gain, loss: loss)
-        for index in (period + 1)..<max(period + 1, input.count) {
-            let change = input[index] - input[index - 1]
-            gain *= n - 1
-            loss *= n - 1
-            if change < 0 { loss -= change } else { gain += change }
-            gain /= n
-            loss /= n
-            output[index] = rsi(gain: gain, loss: loss)
-        }
-        return output
     }
 }

@@ -47,11 +47,33 @@ public struct Stochastic: Sendable {
         var output = [Value?](repeating: nil, count: count)
         guard count >= kPeriod else { return output }
         var fast = [Double](repeating: 0, count: count)
+        // The window's extremes are kept with their rows and looked for again only when they leave the window (as
+        // TA-Lib does), so a bar costs one comparison, not `kPeriod`.
+        var highestRow = -1, lowestRow = -1
+        var highest = 0.0, lowest = 0.0
         for index in (kPeriod - 1)..<count {
-            var highest = high[index], lowest = low[index]
-            for back in (index - kPeriod + 1)..<index {
-                highest = max(highest, high[back])
-                lowest = min(lowest, low[back])
+            let start = index - kPeriod + 1
+            if highestRow < start {
+                highestRow = start
+                highest = high[start]
+                for row in (start + 1)...index where high[row] >= highest {
+                    highest = high[row]
+                    highestRow = row
+                }
+            } else if high[index] >= highest {
+                highest = high[index]
+                highestRow = index
+            }
+            if lowestRow < start {
+                lowestRow = start
+                lowest = low[start]
+                for row in (start + 1)...index where low[row] <= lowest {
+                    lowest = low[row]
+                    lowestRow = row
+                }
+            } else if low[index] <= lowest {
+                lowest = low[index]
+                lowestRow = index
             }
             fast[index] = fastK(close: close[index], highest: highest, lowest: lowest)
         }
