@@ -34,15 +34,15 @@ func time(_ work: () -> Double) -> (seconds: Double, checksum: Double) {
 }
 
 let runs: [(String, () -> Double)] = [
-    ("SMA_20", { SMA.values(close, period: 20).last!! }),
-    ("EMA_20", { EMA.values(close, period: 20).last!! }),
-    ("RSI_14", { RSI.values(close, period: 14).last!! }),
-    ("MACD_12_26_9", { let v = MACD.values(close).last!!; return v.macd + v.signal + v.histogram }),
-    ("BBANDS_20_2", { let v = BollingerBands.values(close).last!!; return v.upper + v.middle + v.lower }),
-    ("ATR_14", { ATR.values(high: high, low: low, close: close).last!! }),
-    ("STOCH_14_3_3", { let v = Stochastic.values(high: high, low: low, close: close).last!!; return v.slowK + v.slowD }),
-    ("ADX_14", { ADX.values(high: high, low: low, close: close).last!! }),
-    ("OBV", { OBV.values(close: close, volume: volume).last! }),
+    ("SMA_20", { SMA.values(close, period: 20).values.last! }),
+    ("EMA_20", { EMA.values(close, period: 20).values.last! }),
+    ("RSI_14", { RSI.values(close, period: 14).values.last! }),
+    ("MACD_12_26_9", { let v = MACD.values(close); return v.macd.values.last! + v.signal.values.last! + v.histogram.values.last! }),
+    ("BBANDS_20_2", { let v = BollingerBands.values(close); return v.upper.values.last! + v.middle.values.last! + v.lower.values.last! }),
+    ("ATR_14", { ATR.values(high: high, low: low, close: close).values.last! }),
+    ("STOCH_14_3_3", { let v = Stochastic.values(high: high, low: low, close: close); return v.slowK.values.last! + v.slowD.values.last! }),
+    ("ADX_14", { ADX.values(high: high, low: low, close: close).values.last! }),
+    ("OBV", { OBV.values(close: close, volume: volume).values.last! }),
 ]
 for (name, work) in runs {
     let (seconds, checksum) = time(work)

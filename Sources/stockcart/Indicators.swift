@@ -32,17 +32,15 @@ struct Indicators: AsyncParsableCommand {
         let bands = BollingerBands.values(close)
         let stoch = Stochastic.values(high: high, low: low, close: close)
         let series: [(String, Any)] = [
-            ("SMA_20", SMA.values(close, period: 20)),
-            ("EMA_20", EMA.values(close, period: 20)),
-            ("RSI_14", RSI.values(close, period: 14)),
-            ("MACD_12_26_9", ["macd": macd.map { $0?.macd }, "signal": macd.map { $0?.signal },
-                              "hist": macd.map { $0?.histogram }]),
-            ("BBANDS_20_2", ["upper": bands.map { $0?.upper }, "middle": bands.map { $0?.middle },
-                             "lower": bands.map { $0?.lower }]),
-            ("ATR_14", ATR.values(high: high, low: low, close: close)),
-            ("STOCH_14_3_3", ["slowk": stoch.map { $0?.slowK }, "slowd": stoch.map { $0?.slowD }]),
-            ("ADX_14", ADX.values(high: high, low: low, close: close)),
-            ("OBV", OBV.values(close: close, volume: volume).map { Optional($0) }),
+            ("SMA_20", Array(SMA.values(close, period: 20))),
+            ("EMA_20", Array(EMA.values(close, period: 20))),
+            ("RSI_14", Array(RSI.values(close, period: 14))),
+            ("MACD_12_26_9", ["macd": Array(macd.macd), "signal": Array(macd.signal), "hist": Array(macd.histogram)]),
+            ("BBANDS_20_2", ["upper": Array(bands.upper), "middle": Array(bands.middle), "lower": Array(bands.lower)]),
+            ("ATR_14", Array(ATR.values(high: high, low: low, close: close))),
+            ("STOCH_14_3_3", ["slowk": Array(stoch.slowK), "slowd": Array(stoch.slowD)]),
+            ("ADX_14", Array(ADX.values(high: high, low: low, close: close))),
+            ("OBV", Array(OBV.values(close: close, volume: volume))),
         ]
         if json {
             let object: [String: Any] = ["rows": bars.count, "series": Dictionary(uniqueKeysWithValues: series.map {

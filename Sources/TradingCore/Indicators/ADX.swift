@@ -66,9 +66,18 @@ public struct ADX: Sendable {
         return adx
     }
 
-    public static func values(high: [Double], low: [Double], close: [Double], period: Int = 14) -> [Double?] {
-        var indicator = ADX(period: period)
+    /// The batch form runs the streaming recurrence over the series (ADX's state is small and its recurrence
+    /// sequential); its agreement with TA-Lib is what its test checks.
+    public static func values(high: [Double], low: [Double], close: [Double], period: Int = 14) -> IndicatorSeries {
         let count = min(high.count, low.count, close.count)
-        return (0..<count).map { indicator.update(high: high[$0], low: low[$0], close: close[$0]) }
+        let first = 2 * period - 1
+        guard count > first else { return .empty(count) }
+        var indicator = ADX(period: period)
+        for index in 0..<first { _ = indicator.update(high: high[index], low: low[index], close: close[index]) }
+        return .build(count: count, firstRow: first) { output in
+            for index in first..<count {
+                output[index - first] = indicator.update(high: high[index], low: low[index], close: close[index]) ?? 0
+            }
+        }
     }
 }

@@ -39,31 +39,28 @@ public struct ATR: Sendable {
         return atr
     }
 
-    public static func values(high: [Double], low: [Double], close: [Double], period: Int = 14) -> [Double?] {
+    public static func values(high: [Double], low: [Double], close: [Double], period: Int = 14) -> IndicatorSeries {
         precondition(period > 0, "a period is at least 1")
         let count = min(high.count, low.count, close.count)
-        guard count > period else { return [Double?](repeating: nil, count: count) }
+        guard count > period else { return .empty(count) }
         let n = Double(period)
-        return [Double?](unsafeUninitializedCapacity: count) { output, initialized in
+        return .build(count: count, firstRow: period) { output in
             high.withUnsafeBufferPointer { h in
                 low.withUnsafeBufferPointer { l in
                     close.withUnsafeBufferPointer { c in
                         var total = 0.0
-                        output.initializeElement(at: 0, to: nil)
                         for index in 1...period {
                             total += trueRange(high: h[index], low: l[index], previousClose: c[index - 1])
-                            if index < period { output.initializeElement(at: index, to: nil) }
                         }
                         var atr = total / n
-                        output.initializeElement(at: period, to: atr)
+                        output[0] = atr
                         for index in (period + 1)..<max(period + 1, count) {
                             atr = (atr * (n - 1) + trueRange(high: h[index], low: l[index], previousClose: c[index - 1])) / n
-                            output.initializeElement(at: index, to: atr)
+                            output[index - period] = atr
                         }
                     }
                 }
             }
-            initialized = count
         }
     }
 }

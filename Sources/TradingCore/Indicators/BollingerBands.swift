@@ -49,23 +49,46 @@ public struct BollingerBands: Sendable {
         return Value(upper: mean + width, middle: mean, lower: mean - width)
     }
 
-    public static func values(_ input: [Double], period: Int = 20, deviations: Double = 2) -> [Value?] {
+    /// The three bands over a whole series.
+    public struct Series: Equatable, Sendable {
+        public var upper: IndicatorSeries
+        public var middle: IndicatorSeries
+        public var lower: IndicatorSeries
+    }
+
+    public static func values(_ input: [Double], period: Int = 20, deviations: Double = 2) -> Series {
         precondition(period > 0, "a period is at least 1")
-        var output = [Value?](repeating: nil, count: input.count)
-        var total = 0.0, squares = 0.0
-        for index in input.indices {
-            let value = input[index]
-            total += value
-            squares += value * value
-            if index >= period {
-                let old = input[index - period]
-                total -= old
-                squares -= old * old
-            }
-            if index >= period - 1 {
-                output[index] = bands(total: total, squares: squares, period: period, deviations: deviations)
+        let count = input.count
+        guard count >= period else { return Series(upper: .empty(count), middle: .empty(count), lower: .empty(count)) }
+        let first = period - 1
+        var uppers = [Double](repeating: 0, count: count - first), middles = uppers, lowers = uppers
+        input.withUnsafeBufferPointer { x in
+            uppers.withUnsafeMutableBufferPointer { upperOut in
+                middles.withUnsafeMutableBufferPointer { middleOut in
+                    lowers.withUnsafeMutableBufferPointer { lowerOut in
+                        var total = 0.0, squares = 0.0
+                        for index in 0..<count {
+                            let value = x[index]
+                            total += value
+                            squares += value * value
+                            if index >= period {
+                                let old = x[index - period]
+                                total -= old
+                                squares -= old * old
+                            }
+                            if index >= first {
+                                let value = bands(total: total, squares: squares, period: period, deviations: deviations)
+                                upperOut[index - first] = value.upper
+                                middleOut[index - first] = value.middle
+                                lowerOut[index - first] = value.lower
+                            }
+                        }
+                    }
+                }
             }
         }
-        return output
+        return Series(upper: IndicatorSeries(count: count, firstRow: first, values: uppers),
+                      middle: IndicatorSeries(count: count, firstRow: first, values: middles),
+                      lower: IndicatorSeries(count: count, firstRow: first, values: lowers))
     }
 }

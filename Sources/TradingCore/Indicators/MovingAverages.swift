@@ -22,26 +22,22 @@ public struct SMA: Sendable {
     }
 
     /// The whole series at once.
-    public static func values(_ input: [Double], period: Int) -> [Double?] {
+    public static func values(_ input: [Double], period: Int) -> IndicatorSeries {
         precondition(period > 0, "a period is at least 1")
         let count = input.count
-        guard count >= period else { return [Double?](repeating: nil, count: count) }
+        guard count >= period else { return .empty(count) }
         let n = Double(period)
-        return [Double?](unsafeUninitializedCapacity: count) { output, initialized in
+        return .build(count: count, firstRow: period - 1) { output in
             input.withUnsafeBufferPointer { x in
                 var total = 0.0
-                for index in 0..<(period - 1) {
-                    total += x[index]
-                    output.initializeElement(at: index, to: nil)
-                }
+                for index in 0..<(period - 1) { total += x[index] }
                 for index in (period - 1)..<count {
                     // Added, then the value leaving dropped, as the streaming form does (the same sums, to the bit).
                     total += x[index]
                     if index >= period { total -= x[index - period] }
-                    output.initializeElement(at: index, to: total / n)
+                    output[index - period + 1] = total / n
                 }
             }
-            initialized = count
         }
     }
 }
@@ -74,34 +70,29 @@ public struct EMA: Sendable {
         return current
     }
 
-    public static func values(_ input: [Double], period: Int) -> [Double?] {
+    public static func values(_ input: [Double], period: Int) -> IndicatorSeries {
         values(input, period: period, seedStart: 0)
     }
 
     /// With the seed taken over rows `seedStart ..< seedStart + period` (MACD's quirk), the first value at the seed's
     /// last row.
-    static func values(_ input: [Double], period: Int, seedStart: Int) -> [Double?] {
+    static func values(_ input: [Double], period: Int, seedStart: Int) -> IndicatorSeries {
         precondition(period > 0, "a period is at least 1")
         let count = input.count
         let first = seedStart + period - 1
-        guard seedStart >= 0, count > first else { return [Double?](repeating: nil, count: count) }
+        guard seedStart >= 0, count > first else { return .empty(count) }
         let k = 2 / Double(period + 1)
-        return [Double?](unsafeUninitializedCapacity: count) { output, initialized in
+        return .build(count: count, firstRow: first) { output in
             input.withUnsafeBufferPointer { x in
                 var total = 0.0
-                for index in 0..<first {
-                    if index >= seedStart { total += x[index] }
-                    output.initializeElement(at: index, to: nil)
-                }
-                total += x[first]
+                for index in seedStart...first { total += x[index] }
                 var ema = total / Double(period)
-                output.initializeElement(at: first, to: ema)
+                output[0] = ema
                 for index in (first + 1)..<max(first + 1, count) {
                     ema = (x[index] - ema) * k + ema
-                    output.initializeElement(at: index, to: ema)
+                    output[index - first] = ema
                 }
             }
-            initialized = count
         }
     }
 }

@@ -16,18 +16,20 @@ public struct OBV: Sendable {
         return total
     }
 
-    public static func values(close: [Double], volume: [Double]) -> [Double] {
+    public static func values(close: [Double], volume: [Double]) -> IndicatorSeries {
         let count = min(close.count, volume.count)
-        guard count > 0 else { return [] }
-        var output = [Double](repeating: 0, count: count)
-        var total = volume[0]
-        output[0] = total
-        for index in 1..<max(1, count) {
-            if close[index] > close[index - 1] { total += volume[index] } else if close[index] < close[index - 1] {
-                total -= volume[index]
+        guard count > 0 else { return .empty(0) }
+        return .build(count: count, firstRow: 0) { output in
+            close.withUnsafeBufferPointer { c in
+                volume.withUnsafeBufferPointer { v in
+                    var total = v[0]
+                    output[0] = total
+                    for index in 1..<max(1, count) {
+                        if c[index] > c[index - 1] { total += v[index] } else if c[index] < c[index - 1] { total -= v[index] }
+                        output[index] = total
+                    }
+                }
             }
-            output[index] = total
         }
-        return output
     }
 }

@@ -39,23 +39,21 @@ public struct RSI: Sendable {
         return total != 0 ? 100 * (gain / total) : 0
     }
 
-    public static func values(_ input: [Double], period: Int) -> [Double?] {
+    public static func values(_ input: [Double], period: Int) -> IndicatorSeries {
         precondition(period > 0, "a period is at least 1")
         let count = input.count
-        guard count > period else { return [Double?](repeating: nil, count: count) }
+        guard count > period else { return .empty(count) }
         let n = Double(period)
-        return [Double?](unsafeUninitializedCapacity: count) { output, initialized in
+        return .build(count: count, firstRow: period) { output in
             input.withUnsafeBufferPointer { x in
                 var gain = 0.0, loss = 0.0
-                output.initializeElement(at: 0, to: nil)
                 for index in 1...period {
                     let change = x[index] - x[index - 1]
                     if change < 0 { loss -= change } else { gain += change }
-                    if index < period { output.initializeElement(at: index, to: nil) }
                 }
                 gain /= n
                 loss /= n
-                output.initializeElement(at: period, to: rsi(gain: gain, loss: loss))
+                output[0] = rsi(gain: gain, loss: loss)
                 for index in (period + 1)..<max(period + 1, count) {
                     let change = x[index] - x[index - 1]
                     gain *= n - 1
@@ -63,10 +61,9 @@ public struct RSI: Sendable {
                     if change < 0 { loss -= change } else { gain += change }
                     gain /= n
                     loss /= n
-                    output.initializeElement(at: index, to: rsi(gain: gain, loss: loss))
+                    output[index - period] = rsi(gain: gain, loss: loss)
                 }
             }
-            initialized = count
         }
     }
 }

@@ -40,12 +40,18 @@ public struct Stochastic: Sendable {
         return Value(slowK: slowK, slowD: slowD)
     }
 
+    /// Both lines over a whole series.
+    public struct Series: Equatable, Sendable {
+        public var slowK: IndicatorSeries
+        public var slowD: IndicatorSeries
+    }
+
     public static func values(high: [Double], low: [Double], close: [Double], kPeriod: Int = 14, slowK: Int = 3,
-                              slowD: Int = 3) -> [Value?] {
+                              slowD: Int = 3) -> Series {
         precondition(kPeriod > 0 && slowK > 0 && slowD > 0, "periods are at least 1")
         let count = min(high.count, low.count, close.count)
-        var output = [Value?](repeating: nil, count: count)
-        guard count >= kPeriod else { return output }
+        let first = kPeriod + slowK + slowD - 3
+        guard count > first else { return Series(slowK: .empty(count), slowD: .empty(count)) }
         var fast = [Double](repeating: 0, count: count)
         // The window's extremes are kept with their rows and looked for again only when they leave the window (as
         // TA-Lib does), so a bar costs one comparison, not `kPeriod`.
@@ -77,16 +83,11 @@ public struct Stochastic: Sendable {
             }
             fast[index] = fastK(close: close[index], highest: highest, lowest: lowest)
         }
+        // Slow %K over fast %K (from row kPeriod − 1), slow %D over slow %K, both kept from row `first`.
         let slowKValues = SMA.values(Array(fast[(kPeriod - 1)...]), period: slowK)
-        let known = slowKValues.compactMap { $0 }
-        let slowDValues = SMA.values(known, period: slowD)
-        let first = kPeriod + slowK + slowD - 3
-        guard count > first else { return output }
-        for index in first..<count {
-            let kIndex = index - (kPeriod - 1)
-            let dIndex = kIndex - (slowK - 1)
-            output[index] = Value(slowK: slowKValues[kIndex]!, slowD: slowDValues[dIndex]!)
-        }
-        return output
+        let slowDValues = SMA.values(slowKValues.values, period: slowD)
+        let kOffset = first - (kPeriod - 1) - slowKValues.firstRow
+        return Series(slowK: IndicatorSeries(count: count, firstRow: first, values: Array(slowKValues.values[kOffset...])),
+                      slowD: IndicatorSeries(count: count, firstRow: first, values: slowDValues.values))
     }
 }
