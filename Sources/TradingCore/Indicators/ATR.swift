@@ -1,5 +1,6 @@
 /// Average true range with Wilder's smoothing, as TA-Lib: no true range on row 0; the first ATR (row `period`) is
-/// the mean of the true ranges of rows 1…period, then `atr = (atr · (period − 1) + tr) / period`.
+/// the mean of the true ranges of rows 1…period, then `atr = (atr · (period − 1) + tr) / period` (computed as
+/// `RSI.smoothing` does).
 public struct ATR: Sendable {
     public let period: Int
     private var previousClose: Double?
@@ -15,12 +16,12 @@ public struct ATR: Sendable {
     /// The larger of the bar's range and its distances from the previous close.
     @inline(__always)
     static func trueRange(high: Double, low: Double, previousClose: Double) -> Double {
-        var range = high - low
+        let range = high - low
         let up = abs(high - previousClose)
-        if up > range { range = up }
         let down = abs(low - previousClose)
-        if down > range { range = down }
-        return range
+        // Selects rather than branches: which of the three is largest is unpredictable bar to bar.
+        let larger = up > range ? up : range
+        return down > larger ? down : larger
     }
 
     public mutating func update(high: Double, low: Double, close: Double) -> Double? {
@@ -34,7 +35,8 @@ public struct ATR: Sendable {
             guard ranges == period else { return nil }
             atr = total / n
         } else {
-            atr = (atr * (n - 1) + range) / n
+            let (keep, add) = RSI.smoothing(period)
+            atr = atr * keep + range * add
         }
         return atr
     }
@@ -54,8 +56,9 @@ public struct ATR: Sendable {
                         }
                         var atr = total / n
                         output[0] = atr
+                        let (keep, add) = RSI.smoothing(period)
                         for index in (period + 1)..<max(period + 1, count) {
-                            atr = (atr * (n - 1) + trueRange(high: h[index], low: l[index], previousClose: c[index - 1])) / n
+                            atr = atr * keep + trueRange(high: h[index], low: l[index], previousClose: c[index - 1]) * add
                             output[index - period] = atr
                         }
                     }

@@ -61,34 +61,27 @@ public struct BollingerBands: Sendable {
         let count = input.count
         guard count >= period else { return Series(upper: .empty(count), middle: .empty(count), lower: .empty(count)) }
         let first = period - 1
-        var uppers = [Double](repeating: 0, count: count - first), middles = uppers, lowers = uppers
-        input.withUnsafeBufferPointer { x in
-            uppers.withUnsafeMutableBufferPointer { upperOut in
-                middles.withUnsafeMutableBufferPointer { middleOut in
-                    lowers.withUnsafeMutableBufferPointer { lowerOut in
-                        var total = 0.0, squares = 0.0
-                        for index in 0..<count {
-                            let value = x[index]
-                            total += value
-                            squares += value * value
-                            if index >= period {
-                                let old = x[index - period]
-                                total -= old
-                                squares -= old * old
-                            }
-                            if index >= first {
-                                let value = bands(total: total, squares: squares, period: period, deviations: deviations)
-                                upperOut[index - first] = value.upper
-                                middleOut[index - first] = value.middle
-                                lowerOut[index - first] = value.lower
-                            }
-                        }
+        let built = IndicatorSeries.build(lines: 3, count: count, firstRow: first) { upperOut, middleOut, lowerOut in
+            input.withUnsafeBufferPointer { x in
+                var total = 0.0, squares = 0.0
+                for index in 0..<count {
+                    let value = x[index]
+                    total += value
+                    squares += value * value
+                    if index >= period {
+                        let old = x[index - period]
+                        total -= old
+                        squares -= old * old
+                    }
+                    if index >= first {
+                        let value = bands(total: total, squares: squares, period: period, deviations: deviations)
+                        upperOut[index - first] = value.upper
+                        middleOut[index - first] = value.middle
+                        lowerOut[index - first] = value.lower
                     }
                 }
             }
         }
-        return Series(upper: IndicatorSeries(count: count, firstRow: first, values: uppers),
-                      middle: IndicatorSeries(count: count, firstRow: first, values: middles),
-                      lower: IndicatorSeries(count: count, firstRow: first, values: lowers))
+        return Series(upper: built[0], middle: built[1], lower: built[2])
     }
 }

@@ -23,10 +23,35 @@ public struct IndicatorSeries: Equatable, Sendable, RandomAccessCollection {
     static func build(count: Int, firstRow: Int, _ fill: (UnsafeMutableBufferPointer<Double>) -> Void) -> IndicatorSeries {
         let length = Swift.max(0, count - firstRow)
         let values = [Double](unsafeUninitializedCapacity: length) { buffer, initialized in
+            HugePages.advise(buffer)
             fill(buffer)
             initialized = length
         }
         return IndicatorSeries(count: count, firstRow: Swift.min(firstRow, count), values: values)
+    }
+
+    /// Builds two or three lines of the same rows in one pass (MACD, Bollinger, the stochastic): `fill` is handed one
+    /// buffer per line to initialise whole; the second or third is unused for two lines.
+    static func build(lines: Int, count: Int, firstRow: Int,
+                      _ fill: (UnsafeMutableBufferPointer<Double>, UnsafeMutableBufferPointer<Double>,
+                               UnsafeMutableBufferPointer<Double>) -> Void) -> [IndicatorSeries] {
+        let length = Swift.max(0, count - firstRow)
+        var second: [Double] = [], third: [Double] = []
+        let first = [Double](unsafeUninitializedCapacity: length) { a, aCount in
+            second = [Double](unsafeUninitializedCapacity: length) { b, bCount in
+                third = [Double](unsafeUninitializedCapacity: lines == 3 ? length : 0) { c, cCount in
+                    HugePages.advise(a)
+                    HugePages.advise(b)
+                    HugePages.advise(c)
+                    fill(a, b, c)
+                    cCount = lines == 3 ? length : 0
+                }
+                bCount = length
+            }
+            aCount = length
+        }
+        let row = Swift.min(firstRow, count)
+        return [first, second, third].prefix(lines).map { IndicatorSeries(count: count, firstRow: row, values: $0) }
     }
 
     public var startIndex: Int { 0 }

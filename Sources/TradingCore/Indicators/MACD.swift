@@ -70,47 +70,39 @@ public struct MACD: Sendable {
         let count = input.count
         let first = slow + signal - 2
         guard count > first else { return Series(macd: .empty(count), signal: .empty(count), histogram: .empty(count)) }
-        let length = count - first
         let fastK = 2 / Double(fast + 1), slowK = 2 / Double(slow + 1), signalK = 2 / Double(signal + 1)
-        var lines = [Double](repeating: 0, count: length), signals = lines, histograms = lines
-        input.withUnsafeBufferPointer { x in
-            lines.withUnsafeMutableBufferPointer { lineOut in
-                signals.withUnsafeMutableBufferPointer { signalOut in
-                    histograms.withUnsafeMutableBufferPointer { histogramOut in
-                        var slowTotal = 0.0, fastTotal = 0.0
-                        for index in 0..<slow {
-                            slowTotal += x[index]
-                            if index >= slow - fast { fastTotal += x[index] }
-                        }
-                        var slowEMA = slowTotal / Double(slow), fastEMA = fastTotal / Double(fast)
-                        var signalTotal = fastEMA - slowEMA
-                        for index in slow...first {
-                            let value = x[index]
-                            slowEMA = (value - slowEMA) * slowK + slowEMA
-                            fastEMA = (value - fastEMA) * fastK + fastEMA
-                            signalTotal += fastEMA - slowEMA
-                        }
-                        var signalEMA = signalTotal / Double(signal)
-                        var macd = fastEMA - slowEMA
-                        lineOut[0] = macd
-                        signalOut[0] = signalEMA
-                        histogramOut[0] = macd - signalEMA
-                        for index in (first + 1)..<max(first + 1, count) {
-                            let value = x[index]
-                            slowEMA = (value - slowEMA) * slowK + slowEMA
-                            fastEMA = (value - fastEMA) * fastK + fastEMA
-                            macd = fastEMA - slowEMA
-                            signalEMA = (macd - signalEMA) * signalK + signalEMA
-                            lineOut[index - first] = macd
-                            signalOut[index - first] = signalEMA
-                            histogramOut[index - first] = macd - signalEMA
-                        }
-                    }
+        let built = IndicatorSeries.build(lines: 3, count: count, firstRow: first) { lineOut, signalOut, histogramOut in
+            input.withUnsafeBufferPointer { x in
+                var slowTotal = 0.0, fastTotal = 0.0
+                for index in 0..<slow {
+                    slowTotal += x[index]
+                    if index >= slow - fast { fastTotal += x[index] }
+                }
+                var slowEMA = slowTotal / Double(slow), fastEMA = fastTotal / Double(fast)
+                var signalTotal = fastEMA - slowEMA
+                for index in slow...first {
+                    let value = x[index]
+                    slowEMA = (value - slowEMA) * slowK + slowEMA
+                    fastEMA = (value - fastEMA) * fastK + fastEMA
+                    signalTotal += fastEMA - slowEMA
+                }
+                var signalEMA = signalTotal / Double(signal)
+                var macd = fastEMA - slowEMA
+                lineOut[0] = macd
+                signalOut[0] = signalEMA
+                histogramOut[0] = macd - signalEMA
+                for index in (first + 1)..<max(first + 1, count) {
+                    let value = x[index]
+                    slowEMA = (value - slowEMA) * slowK + slowEMA
+                    fastEMA = (value - fastEMA) * fastK + fastEMA
+                    macd = fastEMA - slowEMA
+                    signalEMA = (macd - signalEMA) * signalK + signalEMA
+                    lineOut[index - first] = macd
+                    signalOut[index - first] = signalEMA
+                    histogramOut[index - first] = macd - signalEMA
                 }
             }
         }
-        return Series(macd: IndicatorSeries(count: count, firstRow: first, values: lines),
-                      signal: IndicatorSeries(count: count, firstRow: first, values: signals),
-                      histogram: IndicatorSeries(count: count, firstRow: first, values: histograms))
+        return Series(macd: built[0], signal: built[1], histogram: built[2])
     }
 }

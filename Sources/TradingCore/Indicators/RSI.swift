@@ -25,13 +25,19 @@ public struct RSI: Sendable {
             gain /= n
             loss /= n
         } else {
-            gain *= n - 1
-            loss *= n - 1
-            if change < 0 { loss -= change } else { gain += change }
-            gain /= n
-            loss /= n
+            let (keep, add) = Self.smoothing(period)
+            gain = gain * keep + (change > 0 ? change : 0) * add
+            loss = loss * keep + (change < 0 ? -change : 0) * add
         }
         return Self.rsi(gain: gain, loss: loss)
+    }
+
+    /// Wilder's smoothing `(avg · (n − 1) + x) / n` as `avg · keep + x · add`: two multiplications instead of a
+    /// division in the chain each value waits for (a third of the time); within a few units in the last place of
+    /// TA-Lib's division, far inside the 1e-9 it is held to.
+    @inline(__always)
+    static func smoothing(_ period: Int) -> (keep: Double, add: Double) {
+        (Double(period - 1) / Double(period), 1 / Double(period))
     }
 
     static func rsi(gain: Double, loss: Double) -> Double {
@@ -54,13 +60,12 @@ public struct RSI: Sendable {
                 gain /= n
                 loss /= n
                 output[0] = rsi(gain: gain, loss: loss)
+                let (keep, add) = smoothing(period)
                 for index in (period + 1)..<max(period + 1, count) {
                     let change = x[index] - x[index - 1]
-                    gain *= n - 1
-                    loss *= n - 1
-                    if change < 0 { loss -= change } else { gain += change }
-                    gain /= n
-                    loss /= n
+                    // Without a branch (a price's direction is a coin toss to the branch predictor).
+                    gain = gain * keep + (change > 0 ? change : 0) * add
+                    loss = loss * keep + (change < 0 ? -change : 0) * add
                     output[index - period] = rsi(gain: gain, loss: loss)
                 }
             }
