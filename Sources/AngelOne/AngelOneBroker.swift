@@ -183,28 +183,26 @@ public final class AngelOneBroker: Broker {
 
     /// Starts the owner's order-update socket if it is not running.
     private func follow(_ owner: UserID) {
-        let start = state.withLock { state -> Bool in
-            guard state.streams[owner] == nil else { return false }
-            state.streams[owner] = Task {} // placeholder until the real task is stored below
-            return true
-        }
-        guard start else { return }
         let sessions = sessions
-        let stream = OrderUpdateStream(configuration: orderStream) { refusedBefore in
-            guard let session = sessions(owner) else { throw NoSession() }
-            let tokens = try await session.streamTokens(refusedBefore: refusedBefore)
-            return .init(jwt: tokens.jwtToken, apiKey: session.apiKey, clientCode: session.clientCode,
-                         feedToken: tokens.feedToken)
-        }
-        let task = Task {
-            for await event in stream.events() {
-                switch event {
-                case .connected: await self.reconcile(owner)
-                case .update(let update): await self.handle(update)
+        let configuration = orderStream
+        state.withLock { state in
+            // Checked and started under one lock: two placements of one owner never open two sockets.
+            guard state.streams[owner] == nil else { return }
+            let stream = OrderUpdateStream(configuration: configuration) { refusedBefore in
+                guard let session = sessions(owner) else { throw NoSession() }
+                let tokens = try await session.streamTokens(refusedBefore: refusedBefore)
+                return .init(jwt: tokens.jwtToken, apiKey: session.apiKey, clientCode: session.clientCode,
+                             feedToken: tokens.feedToken)
+            }
+            state.streams[owner] = Task {
+                for await event in stream.events() {
+                    switch event {
+                    case .connected: await self.reconcile(owner)
+                    case .update(let update): await self.handle(update)
+                    }
                 }
             }
         }
-        state.withLock { $0.streams[owner] = task }
     }
 
     struct NoSession: Error, CustomStringConvertible {

@@ -86,7 +86,13 @@ public final class SmartStreamFeed: QuoteFeed {
     struct Catalogue: Sendable {
         let subscription: SmartStreamSubscription
         /// Token (with its exchange type) to the symbol StockCart knows it by.
-        let symbols: [String: Symbol]
+        let symbols: [Key: Symbol]
+
+        /// A frame's instrument: hashed as it is, without building a string per frame.
+        struct Key: Hashable, Sendable {
+            let exchangeType: UInt8
+            let token: String
+        }
 
         init(mode: SmartStreamMode, instruments: [(symbol: Symbol, instrument: Instrument)])
             throws(SmartStreamSubscription.TooMany) {
@@ -95,7 +101,7 @@ public final class SmartStreamFeed: QuoteFeed {
             }
             subscription = try SmartStreamSubscription(mode: mode,
                                                        instruments: streamable.map { ($0.exchangeType, $0.token) })
-            symbols = Dictionary(streamable.map { ("\($0.exchangeType):\($0.token)", $0.symbol) },
+            symbols = Dictionary(streamable.map { (Key(exchangeType: $0.exchangeType, token: $0.token), $0.symbol) },
                                  uniquingKeysWith: { first, _ in first })
         }
     }
@@ -224,7 +230,7 @@ public final class SmartStreamFeed: QuoteFeed {
                 health.badFrames[error.reason.rawValue, default: 0] += 1
             }
         case .success(let packet):
-            let key = "\(packet.exchangeType):\(packet.token)"
+            let key = Catalogue.Key(exchangeType: packet.exchangeType, token: packet.token)
             guard let symbol = catalogue.withLock({ $0.symbols[key] }), let price = packet.lastTradedPrice,
                   packet.priceDivisor == 100 else {
                 state.withLock { health in

@@ -92,12 +92,12 @@ public final class FakeYahoo: Sendable {
             return Response(status: .tooManyRequests, headers: ["Content-Type": "text/plain"], body: .init(string: "Too Many Requests"))
         }
         guard let series else {
-            return Self.json(["chart": ["result": NSNull(), "error": [
+            return FakeSmartAPI.json(["chart": ["result": NSNull(), "error": [
                 "code": "Not Found", "description": "No data found, symbol may be delisted"]]], status: .notFound)
         }
         let interval = request.query[String.self, at: "interval"] ?? "1d"
         guard ["1m", "1d"].contains(interval) else {
-            return Self.json(["chart": ["result": NSNull(), "error": [
+            return FakeSmartAPI.json(["chart": ["result": NSNull(), "error": [
                 "code": "Bad Request",
                 "description": "Invalid input - interval=\(interval) is not supported. Valid intervals: [1m, 1d]"]]],
                              status: .badRequest)
@@ -114,11 +114,6 @@ public final class FakeYahoo: Sendable {
             "indicators": ["quote": [["open": column(\.open), "high": column(\.high), "low": column(\.low),
                                       "close": column(\.close), "volume": column(\.volume)]]],
         ]
-        return Self.json(["chart": ["result": [result], "error": NSNull()]])
-    }
-
-    static func json(_ object: [String: Any], status: HTTPResponseStatus = .ok) -> Response {
-        let data = (try? JSONSerialization.data(withJSONObject: object)) ?? Data("{}".utf8)
-        return Response(status: status, headers: ["Content-Type": "application/json"], body: .init(data: data))
+        return FakeSmartAPI.json(["chart": ["result": [result], "error": NSNull()]])
     }
 }

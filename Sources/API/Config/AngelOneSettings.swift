@@ -33,13 +33,7 @@ extension AngelOneSettings {
         -> AngelOneSettings {
         var settings = AngelOneSettings()
         func url(_ name: String, schemes: Set<String>) throws(AppConfig.Invalid) -> String? {
-            guard let raw = value(name) else { return nil }
-            guard let parsed = URLComponents(string: raw), let scheme = parsed.scheme?.lowercased(),
-                  schemes.contains(scheme), let host = parsed.host, !host.isEmpty else {
-                throw AppConfig.Invalid(variable: name, reason: "must be a full "
-                                            + schemes.sorted().map { "\($0)://" }.joined(separator: " or ") + " URL")
-            }
-            return raw
+            try AppConfig.url(name, value(name), schemes: schemes)
         }
         if let found = try url("ANGELONE_API_URL", schemes: ["https", "http"]) { settings.apiURL = found }
         if let found = try url("ANGELONE_STREAM_URL", schemes: ["wss", "ws"]) { settings.streamURL = found }

@@ -59,6 +59,17 @@ public struct AppConfig: Sendable {
         public var description: String { "\(variable): \(reason)" }
     }
 
+    /// `raw` if it is a full URL with one of `schemes` and a host; nil when unset; refused naming `name` otherwise.
+    static func url(_ name: String, _ raw: String?, schemes: Set<String>) throws(Invalid) -> String? {
+        guard let raw else { return nil }
+        guard let parsed = URLComponents(string: raw), let scheme = parsed.scheme?.lowercased(), schemes.contains(scheme),
+              let host = parsed.host, !host.isEmpty else {
+            throw Invalid(variable: name,
+                          reason: "must be a full " + schemes.sorted().map { "\($0)://" }.joined(separator: " or ") + " URL")
+        }
+        return raw
+    }
+
     /// Reads the environment; unset or empty variables keep their defaults.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> AppConfig {
         var config = AppConfig()
@@ -129,11 +140,7 @@ public struct AppConfig: Sendable {
             config.tradingHours = parsed
         }
         config.angelOne = try AngelOneSettings.fromEnvironment(value, feedNeedsAccount: config.feed == .angelone)
-        if let url = value("YAHOO_API_URL") {
-            guard let parsed = URLComponents(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? ""),
-                  !(parsed.host ?? "").isEmpty else {
-                throw Invalid(variable: "YAHOO_API_URL", reason: "must be a full https:// or http:// URL")
-            }
+        if let url = try url("YAHOO_API_URL", value("YAHOO_API_URL"), schemes: ["https", "http"]) {
             config.yahooURL = url
         }
         if let rate = value("YAHOO_MAX_REQUESTS_PER_SECOND") {

@@ -75,6 +75,12 @@ public struct CandleStore: Sendable {
             }
     }
 
+    /// The symbols that have any bar stored, in one query.
+    public func symbolsWithBars() async throws -> Set<Symbol> {
+        let rows = try await CandleModel.query(on: database).unique().all(\.$symbol)
+        return Set(rows.compactMap(Symbol.init))
+    }
+
     /// How many bars are stored for the symbol, all intervals together.
     public func count(symbol: Symbol) async throws -> Int {
         try await CandleModel.query(on: database).filter(\.$symbol == symbol.rawValue).count()

@@ -21,21 +21,9 @@ public struct SessionVWAP: Sendable {
         return volume > 0 ? weighted / volume : nil
     }
 
+    /// The whole series: the streaming form run over it (its state is two sums, its work per bar the same).
     public static func values(_ bars: [IndicatorBar]) -> [Double?] {
-        var output = [Double?](repeating: nil, count: bars.count)
-        var day: Date?
-        var weighted = 0.0, volume = 0.0
-        for (index, bar) in bars.enumerated() {
-            let barDay = CandleInterval.oneDay.bucketStart(for: bar.time)
-            if barDay != day {
-                day = barDay
-                weighted = 0
-                volume = 0
-            }
-            weighted += (bar.high + bar.low + bar.close) / 3 * bar.volume
-            volume += bar.volume
-            if volume > 0 { output[index] = weighted / volume }
-        }
-        return output
+        var vwap = SessionVWAP()
+        return bars.map { vwap.update($0) }
     }
 }
