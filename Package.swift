@@ -89,7 +89,7 @@ let package = Package(
         // MARK: - orchestration
         .target(
             name: "Engine",
-            dependencies: ["TradingCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["TradingCore", "Brokers", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
 

@@ -36,13 +36,7 @@ public enum CandleImport {
         } catch {
             throw Refused(description: "\(path): \(error.description); nothing was imported")
         }
-        try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
-        let target = try DatabaseSetup.Target.from(databaseURL: config.databaseURL, dataDirectory: config.dataDirectory)
-        try DatabaseSetup.register(target, on: app.databases)
-        try await DatabaseSetup.prepareConnections(target, databases: app.databases,
-                                                   eventLoops: Array(app.eventLoopGroup.makeIterator()), logger: app.logger)
-        app.migrations.add(StockCartMigrations.all)
-        try await app.autoMigrate()
+        try await CommandDatabase.open(app, config: config)
         try await CandleStore(database: app.db).save([.init(symbol: symbol, interval: parsed.interval,
                                                             candles: parsed.candles)])
         return Imported(interval: parsed.interval, count: parsed.candles.count, first: parsed.candles.first!.time,

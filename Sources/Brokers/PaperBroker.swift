@@ -22,6 +22,12 @@ public final class PaperBroker: Broker {
     public init() {}
 
     public func submit(_ order: Order) async throws {
+        accept(order)
+    }
+
+    /// Takes an order at once, for callers that decide and match on the same tick (the auto-trader's orders are
+    /// matched against the very tick they were decided on, live and in a backtest).
+    public func accept(_ order: Order) {
         books.withLock { books in
             books.arrivals += 1
             books.bySymbol[order.symbol, default: RestingOrderBook()].add(order, sequence: books.arrivals)

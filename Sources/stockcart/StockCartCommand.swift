@@ -13,7 +13,7 @@ struct StockCartCommand: AsyncParsableCommand {
         BROKER, SIM_SEED, LOG_LEVEL, …); see docs/configuration.md. With none set, StockCart runs on SQLite in \
         ./data with the simulated market and the paper broker.
         """,
-        subcommands: [Serve.self, Migrate.self, ImportCandles.self, Indicators.self],
+        subcommands: [Serve.self, Migrate.self, ImportCandles.self, Indicators.self, Backtest.self],
         defaultSubcommand: Serve.self
     )
 }

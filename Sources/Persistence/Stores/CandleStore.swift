@@ -75,6 +75,17 @@ public struct CandleStore: Sendable {
             }
     }
 
+    /// Every stored bar of the symbol at `interval`, oldest first: a backtest's history.
+    public func history(symbol: Symbol, interval: CandleInterval) async throws -> [Candle] {
+        try await CandleModel.query(on: database)
+            .filter(\.$symbol == symbol.rawValue).filter(\.$interval == interval.rawValue)
+            .sort(\.$barStart, .ascending).all()
+            .map { row in
+                Candle(time: row.barStart, open: Money(paise: row.openPaise), high: Money(paise: row.highPaise),
+                       low: Money(paise: row.lowPaise), close: Money(paise: row.closePaise), volume: row.volume)
+            }
+    }
+
     /// The symbols that have any bar stored, in one query.
     public func symbolsWithBars() async throws -> Set<Symbol> {
         let rows = try await CandleModel.query(on: database).unique().all(\.$symbol)

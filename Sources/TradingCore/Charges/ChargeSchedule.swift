@@ -94,4 +94,11 @@ public struct ChargeBreakdown: Hashable, Sendable {
                                              stampDuty: .zero, gst: .zero)
 
     public var total: Money { brokerage + stt + exchange + sebi + stampDuty + gst }
+
+    /// Component by component, as a report adds up the charges of many orders.
+    public static func + (lhs: ChargeBreakdown, rhs: ChargeBreakdown) -> ChargeBreakdown {
+        ChargeBreakdown(brokerage: lhs.brokerage + rhs.brokerage, stt: lhs.stt + rhs.stt,
+                        exchange: lhs.exchange + rhs.exchange, sebi: lhs.sebi + rhs.sebi,
+                        stampDuty: lhs.stampDuty + rhs.stampDuty, gst: lhs.gst + rhs.gst)
+    }
 }

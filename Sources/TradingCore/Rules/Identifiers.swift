@@ -20,3 +20,10 @@ public struct OrderID: Hashable, Sendable, CustomStringConvertible {
     public init(_ rawValue: UUID) { self.rawValue = rawValue }
     public var description: String { rawValue.uuidString.lowercased() }
 }
+
+/// Identifies a user's auto-trading strategy.
+public struct StrategyID: Hashable, Sendable, CustomStringConvertible {
+    public let rawValue: UUID
+    public init(_ rawValue: UUID) { self.rawValue = rawValue }
+    public var description: String { rawValue.uuidString.lowercased() }
+}

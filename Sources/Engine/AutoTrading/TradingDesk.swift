@@ -1,0 +1,180 @@
+import Foundation
+import TradingCore
+
+/// One user's auto-trading decisions: each strategy's signals on its closed bars, the stops on every tick, and the
+/// risk check behind each order. Pure and synchronous: the live engine and the backtester drive the same desk, so a
+/// backtest runs exactly the strategy, risk and exit code that trades live.
+///
+/// A *lane* is one strategy watching one symbol; callers look lanes up once and then address them by index on the
+/// hot path. Each lane decides at most once per closed bar and keeps at most one order working, so one bar close
+/// gives at most one order per strategy and symbol. Strategies are long-only: a BUY opens a position, a SELL (the
+/// opposite signal, a stop, or the kill switch's square-off) closes all of it.
+public struct TradingDesk: Sendable {
+    /// A signal or stop, with the risk check's answer and the order it allows (none when denied).
+    public struct Decision: Hashable, Sendable {
+        public var lane: Int
+        public var strategyID: StrategyID
+        public var symbol: Symbol
+        public var time: Date
+        /// The start of the closed bar the signal was computed on (nil for a stop or a square-off).
+        public var barTime: Date?
+        public var trigger: ExitTrigger
+        public var signal: SignalCall?
+        public var side: OrderSide
+        /// The price the decision was taken at (the tick that closed the bar, or that hit the stop).
+        public var price: Money
+        public var risk: RiskDecision
+
+        /// The shares to order; 0 when denied.
+        public var quantity: Int64 { risk.quantity }
+    }
+
+    struct Lane: Sendable {
+        let plan: Int
+        let symbol: Symbol
+        var generator: SignalGenerator
+        var atr: ATR?
+        var lastATR: Double?
+        var position = LanePosition()
+        var working: OrderSide?
+    }
+
+    public private(set) var plans: [StrategyPlan]
+    private var lanes: [Lane] = []
+    private var lanesBySymbol: [Symbol: [Int]] = [:]
+    public var risk: RiskManager
+
+    public init(plans: [StrategyPlan], risk: RiskManager) {
+        self.plans = plans
+        self.risk = risk
+        for (planIndex, plan) in plans.enumerated() {
+            let usesATR = if case .atrRisk = plan.sizing { true } else { false }
+            for symbol in plan.watchlist {
+                lanesBySymbol[symbol, default: []].append(lanes.count)
+                lanes.append(Lane(plan: planIndex, symbol: symbol, generator: SignalGenerator(recipe: plan.recipe),
+                                  atr: usesATR ? ATR(period: PositionSizing.atrPeriod) : nil))
+            }
+        }
+    }
+
+    /// The lanes that watch `symbol`, in the order their strategies were given.
+    public func lanes(watching symbol: Symbol) -> [Int] { lanesBySymbol[symbol] ?? [] }
+
+    public func lane(strategy: StrategyID, symbol: Symbol) -> Int? {
+        lanes(watching: symbol).first { plans[lanes[$0].plan].id == strategy }
+    }
+
+    public func plan(of lane: Int) -> StrategyPlan { plans[lanes[lane].plan] }
+    public func position(of lane: Int) -> LanePosition { lanes[lane].position }
+    public func workingOrder(of lane: Int) -> OrderSide? { lanes[lane].working }
+    public var laneCount: Int { lanes.count }
+
+    /// Whether `priceMoved` can decide anything for this lane now (a position open with a stop to watch).
+    @inline(__always)
+    public func watchesPrice(_ lane: Int) -> Bool {
+        lanes[lane].position.isOpen && lanes[lane].working == nil && plans[lanes[lane].plan].exits.watchesPrice
+    }
+
+    /// A bar of the lane's timeframe closed; `price` and `time` are the tick that closed it (the first of the next
+    /// bar), at which an order decided now is priced and sized. `account` is read only when a signal needs a check.
+    public mutating func barClosed(lane index: Int, bar: Candle, price: Money, time: Date,
+                                   account: () -> RiskAccount) -> Decision? {
+        if lanes[index].atr != nil {
+            lanes[index].lastATR = lanes[index].atr!.update(high: bar.high.rupeesDouble, low: bar.low.rupeesDouble,
+                                                            close: bar.close.rupeesDouble) ?? lanes[index].lastATR
+        }
+        guard let call = lanes[index].generator.close(bar) else { return nil }
+        let lane = lanes[index]
+        let plan = plans[lane.plan]
+        func decision(_ risk: RiskDecision) -> Decision {
+            Decision(lane: index, strategyID: plan.id, symbol: lane.symbol, time: time, barTime: bar.time,
+                     trigger: .signal, signal: call, side: call.side, price: price, risk: risk)
+        }
+        if let working = lane.working {
+            return decision(.denied("a \(working.rawValue) order for \(lane.symbol) is still working"))
+        }
+        switch call.side {
+        case .buy:
+            guard !lane.position.isOpen else {
+                return decision(.denied("already holding \(lane.position.quantity) shares of \(lane.symbol)"))
+            }
+            let risk = risk.checkEntry(symbol: lane.symbol, price: price, sizing: plan.sizing, atr: lane.lastATR,
+                                       account: account(), now: time)
+            if risk.quantity > 0 { lanes[index].working = .buy }
+            return decision(risk)
+        case .sell:
+            guard lane.position.isOpen else { return decision(.denied("no \(lane.symbol) position to sell")) }
+            guard plan.exits.onOppositeSignal else {
+                return decision(.denied("exit on the opposite signal is off; the stops close this position"))
+            }
+            lanes[index].working = .sell
+            return decision(risk.approveExit(quantity: lane.position.quantity, now: time))
+        }
+    }
+
+    /// A tick of the lane's symbol: a stop-loss, take-profit or trailing stop reached sells the whole position.
+    public mutating func priceMoved(lane index: Int, price: Money, time: Date) -> Decision? {
+        guard watchesPrice(index) else { return nil }
+        if price > lanes[index].position.highWater { lanes[index].position.highWater = price }
+        let position = lanes[index].position
+        let exits = plans[lanes[index].plan].exits
+        let paise = Double(price.paise)
+        let trigger: ExitTrigger
+        if let stop = position.stopLoss, paise <= stop {
+            trigger = .stopLoss
+        } else if let target = position.takeProfit, paise >= target {
+            trigger = .takeProfit
+        } else if let trailing = exits.trailingStopPercent,
+                  paise <= Double(position.highWater.paise) * (1 - trailing / 100) {
+            trigger = .trailingStop
+        } else {
+            return nil
+        }
+        return exit(index, trigger: trigger, price: price, time: time)
+    }
+
+    /// The kill switch's square-off: a SELL of every open position not already being sold.
+    public mutating func squareOff(time: Date, price: (Symbol) -> Money?) -> [Decision] {
+        lanes.indices.compactMap { index in
+            guard lanes[index].position.isOpen, lanes[index].working != .sell else { return nil }
+            let symbol = lanes[index].symbol
+            return exit(index, trigger: .squareOff, price: price(symbol) ?? lanes[index].position.entryPrice,
+                        time: time)
+        }
+    }
+
+    private mutating func exit(_ index: Int, trigger: ExitTrigger, price: Money, time: Date) -> Decision {
+        let lane = lanes[index]
+        lanes[index].working = .sell
+        return Decision(lane: index, strategyID: plans[lane.plan].id, symbol: lane.symbol, time: time, barTime: nil,
+                        trigger: trigger, signal: nil, side: .sell, price: price,
+                        risk: risk.approveExit(quantity: lane.position.quantity, now: time))
+    }
+
+    /// The lane's order filled (whole): a BUY opens the position and sets its stops, a SELL reduces it.
+    public mutating func filled(lane index: Int, side: OrderSide, quantity: Int64, price: Money, time: Date) {
+        lanes[index].working = nil
+        var position = lanes[index].position
+        switch side {
+        case .buy:
+            let total = position.quantity + quantity
+            position.entryPrice = Money(paise: (position.entryPrice.paise * position.quantity
+                                                + price.paise * quantity) / total)
+            position.quantity = total
+            position.entryTime = position.entryTime ?? time
+            position.highWater = max(position.highWater, price)
+            let exits = plans[lanes[index].plan].exits
+            position.stopLoss = exits.stopLossPercent.map { Double(position.entryPrice.paise) * (1 - $0 / 100) }
+            position.takeProfit = exits.takeProfitPercent.map { Double(position.entryPrice.paise) * (1 + $0 / 100) }
+        case .sell:
+            position.quantity = max(0, position.quantity - quantity)
+            if position.quantity == 0 { position = LanePosition() }
+        }
+        lanes[index].position = position
+    }
+
+    /// The lane's working order ended unfilled (rejected, failed or cancelled): the lane may decide again.
+    public mutating func orderEnded(lane index: Int) {
+        lanes[index].working = nil
+    }
+}

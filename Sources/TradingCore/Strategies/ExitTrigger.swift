@@ -1,0 +1,9 @@
+/// Why a strategy's order was decided: its signal, or one of the stops watched on every tick.
+public enum ExitTrigger: String, Hashable, Sendable, Codable {
+    case signal
+    case stopLoss = "stop_loss"
+    case takeProfit = "take_profit"
+    case trailingStop = "trailing_stop"
+    /// The kill switch's square-off.
+    case squareOff = "square_off"
+}
