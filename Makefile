@@ -2,7 +2,7 @@
 SWIFT ?= swift
 ARGS  ?=
 
-.PHONY: help build run test bench bench-indicators bench-rules bench-latency bench-latency-smartstream bench-smartstream bench-http bench-ws clean
+.PHONY: help build run test bench bench-indicators bench-rules bench-latency bench-latency-smartstream bench-smartstream bench-backtest bench-http bench-ws clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
@@ -16,7 +16,7 @@ run: build ## build, then serve on http://127.0.0.1:8080 (SQLite in ./data, simu
 test: ## the full test suite (same as CI): scripts/test.sh
 	bash scripts/test.sh
 
-bench: bench-rules bench-latency bench-latency-smartstream bench-smartstream bench-indicators ## the in-process benchmarks, release builds (figures: docs/benchmarks.md)
+bench: bench-rules bench-latency bench-latency-smartstream bench-smartstream bench-indicators bench-backtest ## the in-process benchmarks, release builds (figures: docs/benchmarks.md)
 
 bench-rules: ## rule book vs a naive per-rule check, 1,000,000 rules; ARGS="--profile stress --jumps heavy"
 	$(SWIFT) build -c release --product rulebook-bench
@@ -25,6 +25,10 @@ bench-rules: ## rule book vs a naive per-rule check, 1,000,000 rules; ARGS="--pr
 bench-indicators: ## the ten indicators over 10,000,000 bars beside TA-Lib from Python, same bars, same run
 	$(SWIFT) build -c release --product indicator-bench
 	python3 benchmarks/indicators/bench_indicators.py $(ARGS)
+
+bench-backtest: ## the SMA-crossover backtest in bars/s through the real engine beside backtrader, same file, same run
+	$(SWIFT) build -c release --product backtest-bench
+	python3 benchmarks/backtest/bench_backtest.py $(ARGS)
 
 bench-smartstream: ## SmartStream binary frames decoded per second on one core, per mode
 	$(SWIFT) build -c release --product smartstream-bench

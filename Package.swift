@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "smartstream-bench", targets: ["SmartStreamBench"]),
         .executable(name: "fake-venues", targets: ["FakeVenuesServer"]),
         .executable(name: "indicator-bench", targets: ["IndicatorBench"]),
+        .executable(name: "backtest-bench", targets: ["BacktestBench"]),
     ],
     dependencies: [
         // MARK: - server
@@ -128,6 +129,8 @@ let package = Package(
         ),
         // The indicators' batch forms over a bar file, timed (`make bench-indicators`, beside TA-Lib).
         .executableTarget(name: "IndicatorBench", dependencies: ["TradingCore"], swiftSettings: strictSettings),
+        // The SMA-crossover backtest in bars per second through the real Backtester (`make bench-backtest`).
+        .executableTarget(name: "BacktestBench", dependencies: ["Engine"], swiftSettings: strictSettings),
         // SmartStream frames decoded per second on one core (`make bench-smartstream`).
         .executableTarget(name: "SmartStreamBench", dependencies: ["AngelOne"], swiftSettings: strictSettings),
 

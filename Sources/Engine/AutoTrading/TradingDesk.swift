@@ -32,6 +32,11 @@ public struct TradingDesk: Sendable {
     struct Lane: Sendable {
         let plan: Int
         let symbol: Symbol
+        /// The plan's fields read on the hot path, kept here rather than looked up in the (large) plan.
+        let strategyID: StrategyID
+        let sizing: PositionSizing
+        let exitsOnSignal: Bool
+        let hasStops: Bool
         var generator: SignalGenerator
         var atr: ATR?
         var lastATR: Double?
@@ -51,7 +56,9 @@ public struct TradingDesk: Sendable {
             let usesATR = if case .atrRisk = plan.sizing { true } else { false }
             for symbol in plan.watchlist {
                 lanesBySymbol[symbol, default: []].append(lanes.count)
-                lanes.append(Lane(plan: planIndex, symbol: symbol, generator: SignalGenerator(recipe: plan.recipe),
+                lanes.append(Lane(plan: planIndex, symbol: symbol, strategyID: plan.id, sizing: plan.sizing,
+                                  exitsOnSignal: plan.exits.onOppositeSignal, hasStops: plan.exits.watchesPrice,
+                                  generator: SignalGenerator(recipe: plan.recipe),
                                   atr: usesATR ? ATR(period: PositionSizing.atrPeriod) : nil))
             }
         }
@@ -72,49 +79,69 @@ public struct TradingDesk: Sendable {
     /// Whether `priceMoved` can decide anything for this lane now (a position open with a stop to watch).
     @inline(__always)
     public func watchesPrice(_ lane: Int) -> Bool {
-        lanes[lane].position.isOpen && lanes[lane].working == nil && plans[lanes[lane].plan].exits.watchesPrice
+        lanes[lane].hasStops && lanes[lane].position.isOpen && lanes[lane].working == nil
     }
 
     /// A bar of the lane's timeframe closed; `price` and `time` are the tick that closed it (the first of the next
     /// bar), at which an order decided now is priced and sized. `account` is read only when a signal needs a check.
+    /// A decision, if any, is appended to `decisions` (hot paths pass a reused buffer rather than take a large
+    /// optional back on every bar); returns whether there was one.
+    @discardableResult
     public mutating func barClosed(lane index: Int, bar: Candle, price: Money, time: Date,
-                                   account: () -> RiskAccount) -> Decision? {
+                                   account: () -> RiskAccount, into decisions: inout [Decision]) -> Bool {
+        guard let decision = decideOnClose(lane: index, bar: bar, price: price, time: time, account: account) else {
+            return false
+        }
+        decisions.append(decision)
+        return true
+    }
+
+    private mutating func decideOnClose(lane index: Int, bar: Candle, price: Money, time: Date,
+                                        account: () -> RiskAccount) -> Decision? {
         if lanes[index].atr != nil {
             lanes[index].lastATR = lanes[index].atr!.update(high: bar.high.rupeesDouble, low: bar.low.rupeesDouble,
                                                             close: bar.close.rupeesDouble) ?? lanes[index].lastATR
         }
         guard let call = lanes[index].generator.close(bar) else { return nil }
-        let lane = lanes[index]
-        let plan = plans[lane.plan]
-        func decision(_ risk: RiskDecision) -> Decision {
-            Decision(lane: index, strategyID: plan.id, symbol: lane.symbol, time: time, barTime: bar.time,
-                     trigger: .signal, signal: call, side: call.side, price: price, risk: risk)
-        }
-        if let working = lane.working {
-            return decision(.denied("a \(working.rawValue) order for \(lane.symbol) is still working"))
-        }
-        switch call.side {
-        case .buy:
-            guard !lane.position.isOpen else {
-                return decision(.denied("already holding \(lane.position.quantity) shares of \(lane.symbol)"))
+        // Fields are read one by one: a lane and a plan are large, and this runs on every signal of a backtest.
+        let symbol = lanes[index].symbol
+        let held = lanes[index].position.quantity
+        let outcome: RiskDecision
+        if let working = lanes[index].working {
+            outcome = .denied("a \(working.rawValue) order for \(symbol) is still working")
+        } else {
+            switch call.side {
+            case .buy where held > 0:
+                outcome = .denied("already holding \(held) shares of \(symbol)")
+            case .buy:
+                outcome = risk.checkEntry(symbol: symbol, price: price, sizing: lanes[index].sizing,
+                                          atr: lanes[index].lastATR, account: account(), now: time)
+                if outcome.quantity > 0 { lanes[index].working = .buy }
+            case .sell where held == 0:
+                outcome = .denied("no \(symbol) position to sell")
+            case .sell where !lanes[index].exitsOnSignal:
+                outcome = .denied("exit on the opposite signal is off; the stops close this position")
+            case .sell:
+                lanes[index].working = .sell
+                outcome = risk.approveExit(quantity: held, now: time)
             }
-            let risk = risk.checkEntry(symbol: lane.symbol, price: price, sizing: plan.sizing, atr: lane.lastATR,
-                                       account: account(), now: time)
-            if risk.quantity > 0 { lanes[index].working = .buy }
-            return decision(risk)
-        case .sell:
-            guard lane.position.isOpen else { return decision(.denied("no \(lane.symbol) position to sell")) }
-            guard plan.exits.onOppositeSignal else {
-                return decision(.denied("exit on the opposite signal is off; the stops close this position"))
-            }
-            lanes[index].working = .sell
-            return decision(risk.approveExit(quantity: lane.position.quantity, now: time))
         }
+        return Decision(lane: index, strategyID: lanes[index].strategyID, symbol: symbol, time: time,
+                        barTime: bar.time, trigger: .signal, signal: call, side: call.side, price: price,
+                        risk: outcome)
     }
 
-    /// A tick of the lane's symbol: a stop-loss, take-profit or trailing stop reached sells the whole position.
-    public mutating func priceMoved(lane index: Int, price: Money, time: Date) -> Decision? {
-        guard watchesPrice(index) else { return nil }
+    /// A tick of the lane's symbol: a stop-loss, take-profit or trailing stop reached sells the whole position
+    /// (appended to `decisions`; returns whether it was).
+    @discardableResult
+    public mutating func priceMoved(lane index: Int, price: Money, time: Date,
+                                    into decisions: inout [Decision]) -> Bool {
+        guard watchesPrice(index), let decision = stop(lane: index, price: price, time: time) else { return false }
+        decisions.append(decision)
+        return true
+    }
+
+    private mutating func stop(lane index: Int, price: Money, time: Date) -> Decision? {
         if price > lanes[index].position.highWater { lanes[index].position.highWater = price }
         let position = lanes[index].position
         let exits = plans[lanes[index].plan].exits

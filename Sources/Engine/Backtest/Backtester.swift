@@ -38,9 +38,21 @@ public struct Backtester: Sendable {
 private struct Replay {
     let symbol: Symbol
     let settings: BacktestSettings
+    /// Read on every bar, so kept apart from the (large) settings.
+    let maxDailyLoss: Money?
+    let startingCash: Money
     var desk: TradingDesk
     let broker = PaperBroker()
-    var working: Order?
+    /// The order the paper broker holds, if any: what settling its fill needs (a whole `Order` is large, and this
+    /// is checked on every tick).
+    var working: WorkingOrder?
+    struct WorkingOrder {
+        let id: OrderID
+        let side: OrderSide
+        let quantity: Int64
+    }
+    /// The desk's decisions of the current tick (one buffer for the whole run).
+    var decided: [TradingDesk.Decision] = []
     var cash: Money
     var holding: Holding
     var entry: (time: Date, price: Money, charges: Money)?
@@ -49,8 +61,12 @@ private struct Replay {
     var exitTrigger: ExitTrigger = .signal
     var charges = ChargeBreakdown.zero
     var decisions = BacktestReport.DecisionCounts()
-    var equity: [EquityPoint] = []
-    var day: Int64 = .min
+    var curve = EquityCurve()
+    var statistics: EquityStatistics
+    /// The first instant of the next IST day: a bar at or after it starts a new day.
+    var nextDay = -Double.infinity
+    var orders: UInt64 = 0
+    let owner = UserID(UUID())
     var dayStartEquity: Money
     var lastClose: Money = .zero
     var lastTime: Date?
@@ -60,12 +76,15 @@ private struct Replay {
     init(plan: StrategyPlan, symbol: Symbol, settings: BacktestSettings) {
         self.symbol = symbol
         self.settings = settings
+        maxDailyLoss = settings.limits.maxDailyLoss
+        startingCash = settings.cash
         var plan = plan
         plan.watchlist = [symbol]
         desk = TradingDesk(plans: [plan], risk: RiskManager(limits: settings.limits, charges: settings.charges))
         cash = settings.cash
         holding = Holding(symbol: symbol)
         dayStartEquity = settings.cash
+        statistics = EquityStatistics(riskFreeRatePercent: settings.riskFreeRatePercent)
     }
 
     var currentEquity: Money { Money(paise: cash.paise &+ holding.quantity &* lastClose.paise) }
@@ -77,36 +96,45 @@ private struct Replay {
             // The desk reads the account only when a signal needs a check; a snapshot keeps that read apart from
             // the desk's own mutation.
             let snapshot = (cash, holding, dayStartEquity)
-            if let decision = desk.barClosed(lane: 0, bar: previous, price: bar.open, time: bar.time, account: {
+            if desk.barClosed(lane: 0, bar: previous, price: bar.open, time: bar.time, account: {
                 Self.account(symbol: symbol, cash: snapshot.0, holding: snapshot.1, dayStart: snapshot.2,
                              at: bar.open)
-            }) {
-                act(on: decision)
+            }, into: &decided) {
+                actOnDecided()
             }
         }
         tick(bar.open, at: bar.time)
         if desk.watchesPrice(0) || working != nil {
             let lowFirst = bar.open.paise - bar.low.paise <= bar.high.paise - bar.open.paise
-            for price in lowFirst ? [bar.low, bar.high, bar.close] : [bar.high, bar.low, bar.close] {
-                tick(price, at: bar.time)
-            }
+            tick(lowFirst ? bar.low : bar.high, at: bar.time)
+            tick(lowFirst ? bar.high : bar.low, at: bar.time)
+            tick(bar.close, at: bar.time)
         }
         lastClose = bar.close
         lastTime = bar.time
         if holding.quantity > 0 { barsHeld += 1 }
-        if halted == nil, settings.limits.maxDailyLoss != nil, desk.risk.dailyLossReached(account(at: bar.close)) {
-            halted = "the daily loss limit (\(settings.limits.maxDailyLoss!)) was reached on bar \(bar.time)"
+        if let maxDailyLoss, halted == nil, desk.risk.dailyLossReached(account(at: bar.close)) {
+            halted = "the daily loss limit (\(maxDailyLoss)) was reached on bar \(bar.time)"
             desk.risk.trip(halted!)
         }
     }
 
     /// One tick: stops first, then the working order is matched against it, as the live engine does.
     mutating func tick(_ price: Money, at time: Date) {
-        if let decision = desk.priceMoved(lane: 0, price: price, time: time) { act(on: decision) }
+        if desk.priceMoved(lane: 0, price: price, time: time, into: &decided) { actOnDecided() }
         guard working != nil else { return }
         for execution in broker.onTick(Tick(symbol: symbol, price: price, volume: 0, time: time)) {
             settle(execution)
         }
+    }
+
+    mutating func actOnDecided() {
+        var index = 0
+        while index < decided.count {
+            act(on: decided[index])
+            index += 1
+        }
+        decided.removeAll(keepingCapacity: true)
     }
 
     mutating func act(on decision: TradingDesk.Decision) {
@@ -117,14 +145,15 @@ private struct Replay {
         case .denied: decisions.denied += 1
         }
         guard decision.quantity > 0 else { return }
-        guard let order = try? Order(id: OrderID(UUID()), owner: UserID(UUID()), symbol: symbol, side: decision.side,
+        orders += 1
+        guard let order = try? Order(id: OrderID(Self.orderID(orders)), owner: owner, symbol: symbol, side: decision.side,
                                      type: .market, quantity: decision.quantity, limitPrice: nil,
                                      createdAt: decision.time) else {
             desk.orderEnded(lane: 0)
             return
         }
         exitTrigger = decision.trigger
-        working = order
+        working = WorkingOrder(id: order.id, side: order.side, quantity: order.quantity)
         broker.accept(order)
     }
 
@@ -171,20 +200,30 @@ private struct Replay {
     /// At the first bar of each IST day: the previous day's closing equity goes on the curve and becomes the
     /// new day's starting equity.
     mutating func startDay(of bar: Candle) {
-        let today = (Int64(bar.time.timeIntervalSince1970) + CandleInterval.istOffsetSeconds) / 86_400
-        guard today != day else { return }
-        if let lastTime {
-            equity.append(EquityPoint(time: lastTime, equity: currentEquity))
-        } else {
-            equity.append(EquityPoint(time: bar.time, equity: settings.cash))
-        }
-        day = today
+        let time = bar.time.timeIntervalSince1970
+        guard time >= nextDay else { return }
+        let ist = Double(CandleInterval.istOffsetSeconds)
+        nextDay = ((time + ist) / 86_400).rounded(.down) * 86_400 + 86_400 - ist
+        record(EquityPoint(time: lastTime ?? bar.time, equity: lastTime == nil ? startingCash : currentEquity))
         dayStartEquity = currentEquity
     }
 
-    func report(bars: [Candle]) -> BacktestReport {
-        var equity = equity
-        if let lastTime { equity.append(EquityPoint(time: lastTime, equity: currentEquity)) }
+    mutating func record(_ point: EquityPoint) {
+        statistics.add(point)
+        curve.add(point)
+    }
+
+    /// A backtest's order ids: a counter in a UUID's last bytes (unique within the run, and no system call for
+    /// randomness per order).
+    static func orderID(_ number: UInt64) -> UUID {
+        var bytes = [UInt8](repeating: 0, count: 16)
+        withUnsafeBytes(of: number.bigEndian) { bytes.replaceSubrange(8..<16, with: $0) }
+        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8],
+                           bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+    }
+
+    mutating func report(bars: [Candle]) -> BacktestReport {
+        if let lastTime { record(EquityPoint(time: lastTime, equity: currentEquity)) }
         let open = entry.map {
             BacktestReport.OpenPosition(quantity: holding.quantity, entryTime: $0.time, entryPrice: $0.price,
                                         entryCharges: $0.charges)
@@ -193,9 +232,8 @@ private struct Replay {
         return BacktestReport(symbol: symbol, plan: desk.plans[0], bars: bars.count, firstBar: bars.first?.time,
                               lastBar: bars.last?.time, startingCash: settings.cash, finalValue: currentEquity,
                               cash: cash, openPosition: open, trades: trades, exitTriggers: triggers,
-                              charges: charges, decisions: decisions, equity: equity,
-                              metrics: PerformanceMetrics(daily: equity, trades: trades,
-                                                          riskFreeRatePercent: settings.riskFreeRatePercent,
+                              charges: charges, decisions: decisions, equity: curve.points,
+                              metrics: PerformanceMetrics(equity: statistics, trades: trades,
                                                           exposurePercent: exposure),
                               halted: halted)
     }

@@ -41,63 +41,44 @@ public struct PerformanceMetrics: Hashable, Sendable {
     /// `daily` is the equity at the end of each day, oldest first (the first point is the starting equity).
     public init(daily: [EquityPoint], trades: [ClosedTrade], riskFreeRatePercent: Double = 0,
                 exposurePercent: Double = 0) {
-        startingEquity = daily.first?.equity ?? .zero
-        endingEquity = daily.last?.equity ?? .zero
+        var statistics = EquityStatistics(riskFreeRatePercent: riskFreeRatePercent)
+        for point in daily { statistics.add(point) }
+        self.init(equity: statistics, trades: trades, exposurePercent: exposurePercent)
+    }
+
+    /// From an equity curve already gathered point by point.
+    public init(equity: EquityStatistics, trades: [ClosedTrade], exposurePercent: Double = 0) {
+        startingEquity = equity.first?.equity ?? .zero
+        endingEquity = equity.last?.equity ?? .zero
         totalReturnPercent = startingEquity.paise == 0 ? 0
             : Double(endingEquity.paise - startingEquity.paise) / Double(startingEquity.paise) * 100
         self.trades = trades.count
-        let winners = trades.filter { $0.pnl.paise > 0 }
-        let losers = trades.filter { $0.pnl.paise <= 0 }
-        wins = winners.count
-        losses = losers.count
+        var (grossWin, grossLoss, winners) = (Int64(0), Int64(0), 0)
+        for trade in trades {
+            if trade.pnl.paise > 0 {
+                grossWin += trade.pnl.paise
+                winners += 1
+            } else {
+                grossLoss -= trade.pnl.paise
+            }
+        }
+        wins = winners
+        losses = trades.count - winners
         winRatePercent = trades.isEmpty ? nil : Double(wins) / Double(trades.count) * 100
-        let grossWin = winners.reduce(Int64(0)) { $0 + $1.pnl.paise }
-        let grossLoss = -losers.reduce(Int64(0)) { $0 + $1.pnl.paise }
-        averageWin = winners.isEmpty ? nil : Money(paise: Self.rounded(grossWin, winners.count))
-        averageLoss = losers.isEmpty ? nil : Money(paise: -Self.rounded(grossLoss, losers.count))
+        averageWin = wins == 0 ? nil : Money(paise: Self.rounded(grossWin, wins))
+        averageLoss = losses == 0 ? nil : Money(paise: -Self.rounded(grossLoss, losses))
         profitFactor = grossLoss > 0 ? Double(grossWin) / Double(grossLoss) : nil
         realisedPnL = Money(paise: grossWin - grossLoss)
         expectancy = trades.isEmpty ? nil : Money(paise: Self.rounded(grossWin - grossLoss, trades.count))
-        self.riskFreeRatePercent = riskFreeRatePercent
+        riskFreeRatePercent = equity.riskFreeRatePercent
         self.exposurePercent = exposurePercent
-
-        var peak = daily.first
-        var deepest: (money: Int64, percent: Double, peak: Date?, trough: Date?) = (0, 0, nil, nil)
-        var recovery: Date?
-        for point in daily {
-            guard let top = peak else { break }
-            if point.equity >= top.equity {
-                if deepest.peak == top.time, recovery == nil, deepest.money > 0 { recovery = point.time }
-                peak = point
-                continue
-            }
-            let fall = top.equity.paise - point.equity.paise
-            if fall > deepest.money {
-                deepest = (fall, Double(fall) / Double(top.equity.paise) * 100, top.time, point.time)
-                recovery = nil
-            }
-        }
-        maxDrawdown = Money(paise: deepest.money)
-        maxDrawdownPercent = deepest.percent
-        drawdownPeakTime = deepest.peak
-        drawdownTroughTime = deepest.trough
-        drawdownRecoveryTime = recovery
-
-        let returns = zip(daily, daily.dropFirst()).compactMap { previous, next -> Double? in
-            previous.equity.paise == 0 ? nil : Double(next.equity.paise) / Double(previous.equity.paise) - 1
-        }
-        let free = riskFreeRatePercent / 100 / Self.tradingDays
-        let excess = returns.map { $0 - free }
-        if excess.count >= 2 {
-            let mean = excess.reduce(0, +) / Double(excess.count)
-            let variance = excess.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(excess.count - 1)
-            sharpe = variance > 0 ? mean / variance.squareRoot() * Self.tradingDays.squareRoot() : nil
-            let downside = excess.reduce(0) { $0 + min(0, $1) * min(0, $1) } / Double(excess.count)
-            sortino = downside > 0 ? mean / downside.squareRoot() * Self.tradingDays.squareRoot() : nil
-        } else {
-            sharpe = nil
-            sortino = nil
-        }
+        maxDrawdown = Money(paise: equity.maxDrawdown)
+        maxDrawdownPercent = equity.maxDrawdownPercent
+        drawdownPeakTime = equity.drawdownPeak
+        drawdownTroughTime = equity.drawdownTrough
+        drawdownRecoveryTime = equity.drawdownRecovery
+        sharpe = equity.sharpe
+        sortino = equity.sortino
     }
 
     /// `total ÷ count` rounded half away from zero, to the paisa.

@@ -4,16 +4,17 @@ import Foundation
 /// denied (and why). It also keeps the kill switch: once tripped, every new BUY is denied until it is re-armed.
 /// Exits are never held back by entry limits. Pure: time and the account come in as arguments.
 public struct RiskManager: Hashable, Sendable {
-    public var limits: RiskLimits
+    public let limits: RiskLimits
     /// The charges an order will pay, so an entry leaves cash for them; nil when costs are left out.
     public var charges: ChargeSchedule?
     /// Why the kill switch is tripped, or nil when armed.
     public private(set) var killSwitch: String?
-    private var rate = OrderRateWindow()
+    private var rate: OrderRateWindow
 
     public init(limits: RiskLimits = RiskLimits(), charges: ChargeSchedule? = ChargeSchedule()) {
         self.limits = limits
         self.charges = charges
+        rate = OrderRateWindow(limit: limits.maxOrdersPerSecond)
     }
 
     public mutating func trip(_ reason: String) { if killSwitch == nil { killSwitch = reason } }
@@ -40,11 +41,11 @@ public struct RiskManager: Hashable, Sendable {
         }
         var quantity = requested
         var reasons: [String] = []
-        func cap(_ room: Money, _ why: String) {
+        func cap(_ room: Money, _ why: @autoclosure () -> String) {
             let fits = max(0, room.paise) / price.paise
             if fits < quantity {
                 quantity = fits
-                reasons.append(why)
+                reasons.append(why())
             }
         }
         if quantity > OrderLimits.maxQuantity {
@@ -67,9 +68,8 @@ public struct RiskManager: Hashable, Sendable {
         guard quantity > 0 else {
             return .denied(reasons.joined(separator: "; ") + ": no whole share left", requested: requested)
         }
-        let sent = rate.count(at: now)
-        guard sent < limits.maxOrdersPerSecond else {
-            return .denied("order rate limit: \(sent) orders in the last second (at most "
+        guard rate.allows(at: now) else {
+            return .denied("order rate limit: \(rate.count(at: now)) orders in the last second (at most "
                            + "\(limits.maxOrdersPerSecond))", requested: requested)
         }
         rate.record(now)
@@ -81,7 +81,6 @@ public struct RiskManager: Hashable, Sendable {
     /// An exit of `quantity` shares: always approved (stops and sells are never blocked by entry limits); it is
     /// counted towards the order rate so later entries see it.
     public mutating func approveExit(quantity: Int64, now: Date) -> RiskDecision {
-        _ = rate.count(at: now)
         rate.record(now)
         return .approved(quantity)
     }
