@@ -26,11 +26,15 @@ final class StockCartServices: Sendable {
     let brokerSessions: BrokerSessions
     /// Seals users' broker credentials; nil without `MASTER_KEY` (then none can be stored).
     let vault: CredentialVault?
+    let autoTrading: AutoTraderService
+    let backtests: BacktestRunner
 
     init(config: AppConfig, clock: any TimeSource, hub: MarketHub, engine: AutomationEngine, broker: any Broker,
          feed: any QuoteFeed, jobs: BackgroundJobs, sockets: SocketHub, prices: PriceBroadcaster, telemetry: Telemetry, tokens: TokenService,
          loginLimiter: LoginRateLimiter, charges: ChargeSchedule, brokerSessions: BrokerSessions,
-         vault: CredentialVault?) {
+         vault: CredentialVault?, autoTrading: AutoTraderService, backtests: BacktestRunner) {
+        self.autoTrading = autoTrading
+        self.backtests = backtests
         self.config = config
         self.clock = clock
         self.hub = hub

@@ -74,6 +74,8 @@ public func configure(_ app: Application, config: AppConfig, overrides: AppOverr
     let sockets = SocketHub(telemetry: telemetry)
     let prices = PriceBroadcaster(sockets: sockets, hub: hub, clock: clock, eventLoop: app.eventLoopGroup.next(),
                                   windowMilliseconds: config.priceCoalesceMilliseconds)
+    let fundsCheck: FundsCheck = config.broker == .paper ? .stockcart : .broker
+    let autoTrader = AutoTrader(charges: charges)
     let engine = AutomationEngine(
         feed: feed, broker: broker,
         firings: DatabaseFiringRecorder(database: app.db),
@@ -82,6 +84,9 @@ public func configure(_ app: Application, config: AppConfig, overrides: AppOverr
                                               policy: config.broker == .paper ? .enforce : .record),
         events: sockets, clock: clock, staleAfter: config.staleQuoteSeconds, tradingHours: config.tradingHours,
         tickObservers: [HubTickObserver(hub: hub), prices], metrics: telemetry,
+        autoTrader: autoTrader,
+        autoTrades: DatabaseSignalRecorder(database: app.db,
+                                           orders: OrderStore(database: app.db, charges: charges, fundsCheck: fundsCheck)),
         logger: Logger(label: "stockcart.engine"))
     try await RuleStore(database: app.db).liveRules { engine.load($0) }
     for order in try await OrderStore(database: app.db, charges: charges).pending() {
@@ -89,6 +94,16 @@ public func configure(_ app: Application, config: AppConfig, overrides: AppOverr
     }
 
     // MARK: auth
+    let autoTrading = AutoTraderService(
+        autoTrader: autoTrader, database: app.db, hub: hub, clock: clock, broker: broker, sockets: sockets,
+        charges: charges, orders: OrderStore(database: app.db, charges: charges, fundsCheck: fundsCheck),
+        logger: Logger(label: "stockcart.autotrader"))
+    try await autoTrading.restore()
+    jobs.add { await autoTrading.refreshAccountsEverySecond() }
+    try await BacktestStore(database: app.db).failUnfinished(now: clock.now())
+    let backtests = BacktestRunner(database: app.db, sockets: sockets, clock: clock,
+                                   logger: Logger(label: "stockcart.backtests"))
+
     let secret = try config.jwtSecret ?? JWTSecretFile.loadOrCreate(
         in: config.dataDirectory, persistent: target != .sqliteMemory)
     await app.jwt.keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
@@ -98,7 +113,8 @@ public func configure(_ app: Application, config: AppConfig, overrides: AppOverr
         config: config, clock: clock, hub: hub, engine: engine, broker: broker, feed: feed, jobs: jobs,
         sockets: sockets, prices: prices, telemetry: telemetry, tokens: tokens,
         loginLimiter: LoginRateLimiter(maxFailures: config.loginMaxFailures, window: config.loginWindowSeconds),
-        charges: charges, brokerSessions: brokerSessions.sessions, vault: brokerSessions.vault)
+        charges: charges, brokerSessions: brokerSessions.sessions, vault: brokerSessions.vault,
+        autoTrading: autoTrading, backtests: backtests)
     app.storage[StockCartServices.Key.self] = services
 
     // MARK: HTTP

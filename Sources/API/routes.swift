@@ -13,5 +13,10 @@ func routes(_ app: Application, services: StockCartServices) throws {
     PortfolioController(services: services).register(on: protected)
     BrokerController(services: services).register(on: protected)
     SystemStatusController(services: services).register(on: protected)
+    IndicatorController(services: services).register(on: protected)
+    StrategyController(services: services).register(on: protected)
+    SignalController(services: services).register(on: protected)
+    AutoTraderController(services: services).register(on: protected)
+    BacktestController(services: services).register(on: protected)
     SocketController(services: services).register(on: app)
 }

@@ -45,6 +45,11 @@ public final class PaperBroker: Broker {
         }
     }
 
+    public func acceptImmediately(_ order: Order) -> Bool {
+        accept(order)
+        return true
+    }
+
     /// Orders waiting for a tick, across all symbols.
     public var pendingCount: Int { books.withLock { $0.bySymbol.values.reduce(0) { $0 + $1.count } } }
 

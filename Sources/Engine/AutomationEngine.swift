@@ -19,6 +19,7 @@ public final class AutomationEngine: Sendable {
         case firing(RuleFiring, entry: RuleBook.Entry, observedAt: Date)
         case execution(Execution)
         case closure(OrderClosure)
+        case autoTrade(AutoTrade)
     }
 
     /// The rule books, and the `once` rules in flight between firing and commit. Each book entry carries the stored
@@ -101,6 +102,8 @@ public final class AutomationEngine: Sendable {
     private let metrics: (any EngineObserver)?
     private let settlementBackoff: SettlementBackoff
     private let logger: Logger
+    private let autoTrader: AutoTrader?
+    private let autoTrades: (any SignalRecorder)?
 
     private let rules = Mutex(Rules())
     private let outbox: AsyncStream<Work>
@@ -111,7 +114,11 @@ public final class AutomationEngine: Sendable {
     public init(feed: any QuoteFeed, broker: any Broker, firings: any FiringRecorder,
                 executions: any ExecutionRecorder, events: any EngineEventSink, clock: any TimeSource,
                 staleAfter: TimeInterval, tradingHours: TradingHours = .always, tickObservers: [any TickObserver] = [],
-                metrics: (any EngineObserver)? = nil, settlementBackoff: SettlementBackoff = .standard, logger: Logger = Logger(label: "stockcart.engine")) {
+                metrics: (any EngineObserver)? = nil, settlementBackoff: SettlementBackoff = .standard,
+                autoTrader: AutoTrader? = nil, autoTrades: (any SignalRecorder)? = nil,
+                logger: Logger = Logger(label: "stockcart.engine")) {
+        self.autoTrader = autoTrader
+        self.autoTrades = autoTrades
         self.feed = feed
         self.broker = broker
         self.firings = firings
@@ -237,7 +244,13 @@ public final class AutomationEngine: Sendable {
             metrics?.ruleFired()
             outboxInput.yield(.firing(record, entry: entry, observedAt: observedAt))
         }
-        for execution in broker.onTick(tick) {
+        // The auto-trader decides before the broker sees the tick, so an order it places is matched against it.
+        if let autoTrader {
+            for trade in autoTrader.process(tick, broker: broker) { outboxInput.yield(.autoTrade(trade)) }
+        }
+        let executions = broker.onTick(tick)
+        autoTrader?.executed(executions)
+        for execution in executions {
             outboxInput.yield(.execution(execution))
         }
         return queued
@@ -246,16 +259,62 @@ public final class AutomationEngine: Sendable {
     // MARK: - committing
 
     private func drainOutbox() async {
+        // Orders the auto-trader placed that were not stored (a duplicate or a failure): their fills, which follow
+        // them through this one queue, are dropped. Only this task reads and writes it.
+        var abandoned: Set<OrderID> = []
         for await work in outbox {
             switch work {
             case let .firing(firing, entry, observedAt):
                 await commit(firing, entry: entry, observedAt: observedAt)
             case let .execution(execution):
+                if abandoned.remove(execution.orderID) != nil { continue }
                 await settle(execution)
             case let .closure(closure):
                 await close(closure)
+            case let .autoTrade(trade):
+                if let dropped = await commit(trade) { abandoned.insert(dropped) }
             }
         }
+    }
+
+    /// Hands the auto-trader's decisions taken away from a tick (the kill switch's square-off) to the committer,
+    /// in order with everything else.
+    public func enqueue(_ trades: [AutoTrade]) {
+        for trade in trades { outboxInput.yield(.autoTrade(trade)) }
+    }
+
+    /// Stores one auto-trader decision, then announces it; answers the id of an order that must not go ahead
+    /// (not stored), after withdrawing it from the broker.
+    private func commit(_ trade: AutoTrade) async -> OrderID? {
+        var record: SignalRecord?
+        do {
+            guard let autoTrades else { throw AutoTradeNotRecorded() }
+            let signal = SignalRecord(trade, id: trade.order.map(\.id.rawValue) ?? UUID())
+            record = try await withRetries { try await autoTrades.record(signal, order: trade.order) }
+        } catch {
+            metrics?.commitFailed()
+            logger.error("could not record an auto-trader decision; its order is withdrawn", metadata: [
+                "strategy_id": "\(trade.decision.strategyID)", "symbol": "\(trade.decision.symbol)",
+                "error": "\(String(reflecting: error))",
+            ])
+        }
+        if let record { events.publish(.signal(record)) }
+        guard let order = trade.order else { return nil }
+        guard record?.orderID == order.id else {
+            // A duplicate (the same bar decided before a restart), a funds refusal or a failure: nothing placed.
+            if trade.accepted { _ = await broker.cancel(order.id) }
+            autoTrader?.orderEnded(order.id, executed: false)
+            return order.id
+        }
+        if !trade.accepted {
+            do {
+                try await broker.submit(order)
+            } catch {
+                logger.error("the broker did not take an auto-trader order; it stays pending for reconciliation",
+                             metadata: ["order_id": "\(order.id)", "error": "\(String(reflecting: error))"])
+            }
+        }
+        return nil
     }
 
     private func commit(_ firing: RuleFiring, entry: RuleBook.Entry, observedAt: Date) async {
@@ -342,9 +401,12 @@ public final class AutomationEngine: Sendable {
     /// Reports a committed settlement; nil means the order was no longer pending, so there is nothing to tell.
     private func settled(_ order: Order?) {
         guard let order else { return }
+        if order.status != .pending { autoTrader?.orderEnded(order.id, executed: order.status == .executed) }
         metrics?.orderSettled(order.status)
         events.publish(.orderUpdated(order))
     }
+
+    struct AutoTradeNotRecorded: Error {}
 
     // MARK: - parked settlements
 

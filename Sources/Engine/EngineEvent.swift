@@ -9,6 +9,8 @@ public enum EngineEvent: Sendable, Hashable {
     case cartAdded(item: CartItem, rule: PriceRule)
     /// An order changed status (executed or failed by the broker, or cancelled).
     case orderUpdated(Order)
+    /// A strategy's signal, stop or square-off, with its risk decision, after it was stored.
+    case signal(SignalRecord)
 
     /// The user the event belongs to; it is delivered to that user's sockets only.
     public var owner: UserID {
@@ -16,6 +18,7 @@ public enum EngineEvent: Sendable, Hashable {
         case .ruleFired(let rule, _, _): rule.owner
         case .cartAdded(let item, _): item.owner
         case .orderUpdated(let order): order.owner
+        case .signal(let record): record.owner
         }
     }
 }

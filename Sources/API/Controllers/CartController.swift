@@ -92,6 +92,7 @@ struct CartController {
             throw APIError(.badRequest, "Idempotency-Key must be at most 128 characters", field: "Idempotency-Key")
         }
         let body = try req.decodeJSONBody(CheckoutRequest.self)
+        try services.autoTrading.refuseBuys(of: owner)
         guard let items = body.items, !items.isEmpty else {
             throw APIError.validation("items", "items must list at least one cart item")
         }

@@ -50,6 +50,7 @@ struct OrderController {
         guard let type = OrderType(rawValue: (body.type ?? "MARKET").uppercased()) else {
             throw APIError.validation("type", "type must be MARKET or LIMIT")
         }
+        if side == .buy { try services.autoTrading.refuseBuys(of: owner) }
         let quantity = try WireQuantity.parse(body.quantity, field: "quantity")
         let limit = body.limitPrice != nil ? try WireMoney.parsePrice(body.limitPrice, field: "limit_price") : nil
         let now = services.clock.now()

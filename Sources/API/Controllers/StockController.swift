@@ -49,7 +49,7 @@ struct StockController {
     /// `GET /api/stocks/{symbol}/candles?interval=1m|5m|15m|1h|1d&limit=` (limit 1–5000, default 300).
     @Sendable func candles(_ req: Request) async throws -> CandlesResponse {
         let (stock, _) = try lookup(req)
-        let (interval, limit) = try candleParameters(req)
+        let (interval, limit) = try Self.candleParameters(req)
         return candles(for: stock, interval: interval, limit: limit)
     }
 
@@ -79,12 +79,12 @@ struct StockController {
             let what = unknown.count == 1 ? "stock \(unknown[0])" : "stocks \(unknown.joined(separator: ", "))"
             throw APIError(.notFound, "\(what) not found", field: "symbols")
         }
-        let (interval, limit) = try candleParameters(req)
+        let (interval, limit) = try Self.candleParameters(req)
         return stocks.compactMap { $0 }.map { candles(for: $0, interval: interval, limit: limit) }
     }
 
     /// Reads `interval` (default 1m) and `limit` (1–5000, default 300): the one check both candle routes share.
-    private func candleParameters(_ req: Request) throws -> (CandleInterval, Int) {
+    static func candleParameters(_ req: Request) throws -> (CandleInterval, Int) {
         let query = try req.queryParameters()
         let rawInterval = try query.string("interval") ?? "1m"
         guard let interval = CandleInterval(rawValue: rawInterval) else {

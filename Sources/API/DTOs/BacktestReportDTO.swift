@@ -10,8 +10,11 @@ struct BacktestReportDTO: Content {
     struct Trade: Content {
         var quantity: Int64
         var entryDate: String
+        /// The entry bar's start, in seconds since 1970 (for chart markers).
+        var entryTime: Int64
         var entryPrice: Double
         var exitDate: String
+        var exitTime: Int64
         var exitPrice: Double
         /// Net of both legs' charges (equal to the gross figure without costs).
         var pnl: Double
@@ -24,6 +27,7 @@ struct BacktestReportDTO: Content {
             case quantity, pnl, charges
             case entryDate = "entry_date", entryPrice = "entry_price", exitDate = "exit_date"
             case exitPrice = "exit_price", grossPnL = "gross_pnl", exitReason = "exit_reason"
+            case entryTime = "entry_time", exitTime = "exit_time"
         }
     }
 
@@ -56,6 +60,8 @@ struct BacktestReportDTO: Content {
 
     struct Point: Content {
         var date: String
+        /// Seconds since 1970.
+        var time: Int64
         var equity: Double
     }
 
@@ -118,8 +124,10 @@ struct BacktestReportDTO: Content {
                          marketValue: (report.finalValue - report.cash).rupeesDouble)
         }
         trades = zip(report.trades, report.exitTriggers).map { trade, trigger in
-            Trade(quantity: trade.quantity, entryDate: date(trade.entryTime), entryPrice: trade.entryPrice.rupeesDouble,
-                  exitDate: date(trade.exitTime), exitPrice: trade.exitPrice.rupeesDouble, pnl: trade.pnl.rupeesDouble,
+            Trade(quantity: trade.quantity, entryDate: date(trade.entryTime),
+                  entryTime: Int64(trade.entryTime.timeIntervalSince1970), entryPrice: trade.entryPrice.rupeesDouble,
+                  exitDate: date(trade.exitTime), exitTime: Int64(trade.exitTime.timeIntervalSince1970),
+                  exitPrice: trade.exitPrice.rupeesDouble, pnl: trade.pnl.rupeesDouble,
                   grossPnL: trade.grossPnL.rupeesDouble, charges: trade.charges.rupeesDouble,
                   exitReason: trigger.rawValue)
         }
@@ -133,7 +141,9 @@ struct BacktestReportDTO: Content {
         decisions = Decisions(signals: counts.signals, stops: counts.stops, approved: counts.approved,
                               resized: counts.resized, denied: counts.denied)
         metrics = PerformanceMetricsDTO(report.metrics, dateOnly: daily)
-        equity = report.equity.map { Point(date: date($0.time), equity: $0.equity.rupeesDouble) }
+        equity = report.equity.map {
+            Point(date: date($0.time), time: Int64($0.time.timeIntervalSince1970), equity: $0.equity.rupeesDouble)
+        }
         halted = report.halted
     }
 }

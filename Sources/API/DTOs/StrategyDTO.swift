@@ -1,4 +1,5 @@
 import Foundation
+import Persistence
 import TradingCore
 import Vapor
 
@@ -39,6 +40,14 @@ struct StrategyDTO: Content {
             case trailingStopPercent = "trailing_stop_percent", onOppositeSignal = "on_opposite_signal"
         }
 
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(stopLossPercent, forKey: .stopLossPercent)
+            try container.encode(takeProfitPercent, forKey: .takeProfitPercent)
+            try container.encode(trailingStopPercent, forKey: .trailingStopPercent)
+            try container.encode(onOppositeSignal, forKey: .onOppositeSignal)
+        }
+
         init(_ exits: ExitRules) {
             stopLossPercent = exits.stopLossPercent
             takeProfitPercent = exits.takeProfitPercent
@@ -47,7 +56,7 @@ struct StrategyDTO: Content {
         }
     }
 
-    var id: String
+    var id: UUID
     var name: String
     var kind: String
     var parameters: [String: Double]
@@ -56,9 +65,25 @@ struct StrategyDTO: Content {
     var sizing: Sizing
     var exits: Exits
     var mode: String
+    /// Stored strategies only (`/api/strategies`); a backtest's strategy has none of these.
+    var enabled: Bool?
+    var createdAt: Date?
+    var updatedAt: Date?
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, kind, parameters, timeframe, watchlist, sizing, exits, mode, enabled
+        case createdAt = "created_at", updatedAt = "updated_at"
+    }
+
+    init(_ stored: StoredStrategy) {
+        self.init(stored.plan)
+        enabled = stored.enabled
+        createdAt = stored.createdAt
+        updatedAt = stored.updatedAt
+    }
 
     init(_ plan: StrategyPlan) {
-        id = plan.id.description
+        id = plan.id.rawValue
         name = plan.name
         kind = plan.recipe.kind.rawValue
         parameters = plan.recipe.parameters

@@ -57,8 +57,17 @@ final class SocketHub: EngineEventSink, Sendable {
                                                               rule: RuleResponse(rule)))
         case let .orderUpdated(order):
             text = SocketMessage.text(SocketMessage.OrderUpdated(order: OrderResponse(order)))
+        case let .signal(record):
+            text = SocketMessage.text(SocketMessage.SignalMade(signal: SignalResponse(record)))
         }
         for connection in sockets(of: event.owner) { connection.send(text, droppable: false) }
+    }
+
+    /// Sends `message` to every open socket of `user` (messages that are not engine events: the auto-trader's
+    /// state, a backtest's progress). `droppable` messages may be skipped for a slow client, as prices are.
+    func send(_ message: some Encodable, to user: UserID, droppable: Bool = false) {
+        let text = SocketMessage.text(message)
+        for connection in sockets(of: user) { connection.send(text, droppable: droppable) }
     }
 
     // MARK: - prices

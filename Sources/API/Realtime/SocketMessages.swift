@@ -59,6 +59,28 @@ enum SocketMessage {
         var order: OrderResponse
     }
 
+    struct SignalMade: Encodable {
+        var type = "signal"
+        var signal: SignalResponse
+    }
+
+    struct AutoTraderChanged: Encodable {
+        var type = "autotrader"
+        var state: AutoTraderResponse
+    }
+
+    struct BacktestProgress: Encodable {
+        var type = "backtest.progress"
+        var id: UUID
+        var done: Int
+        var total: Int
+    }
+
+    struct BacktestDone: Encodable {
+        var type = "backtest.done"
+        var backtest: BacktestSummaryResponse
+    }
+
     struct Welcome: Encodable {
         var type = "welcome"
         var userId: String

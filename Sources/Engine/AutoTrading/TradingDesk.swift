@@ -200,6 +200,49 @@ public struct TradingDesk: Sendable {
         lanes[index].position = position
     }
 
+    /// Feeds closed bars to the lane's signal logic without deciding anything: at start, the history that brings
+    /// its indicators up to date (as the backtester's first bars do).
+    public mutating func warmUp(lane index: Int, bars: [Candle]) {
+        for bar in bars {
+            if lanes[index].atr != nil {
+                lanes[index].lastATR = lanes[index].atr!.update(high: bar.high.rupeesDouble,
+                                                                low: bar.low.rupeesDouble,
+                                                                close: bar.close.rupeesDouble) ?? lanes[index].lastATR
+            }
+            _ = lanes[index].generator.close(bar)
+        }
+    }
+
+    /// Puts back, after a restart or an edit, what the lane held (its stops worked out as at a fill) and the side
+    /// of its order still working.
+    public mutating func restore(lane index: Int, position: LanePosition, working: OrderSide?) {
+        lanes[index].working = working
+        guard position.quantity > 0 else {
+            lanes[index].position = LanePosition()
+            return
+        }
+        var restored = position
+        restored.highWater = max(position.highWater, position.entryPrice)
+        let exits = plans[lanes[index].plan].exits
+        restored.stopLoss = exits.stopLossPercent.map { Double(restored.entryPrice.paise) * (1 - $0 / 100) }
+        restored.takeProfit = exits.takeProfitPercent.map { Double(restored.entryPrice.paise) * (1 + $0 / 100) }
+        lanes[index].position = restored
+    }
+
+    /// The symbol a lane watches.
+    public func symbol(of lane: Int) -> Symbol { lanes[lane].symbol }
+
+    /// The stop prices of the lane's open position (nil where it has none), for display.
+    public func stops(of lane: Int) -> (stopLoss: Money?, takeProfit: Money?, trailingStop: Money?) {
+        let position = lanes[lane].position
+        guard position.isOpen else { return (nil, nil, nil) }
+        let trailing = plans[lanes[lane].plan].exits.trailingStopPercent.map {
+            Money(paise: Int64((Double(position.highWater.paise) * (1 - $0 / 100)).rounded(.up)))
+        }
+        return (position.stopLoss.map { Money(paise: Int64($0.rounded(.up))) },
+                position.takeProfit.map { Money(paise: Int64($0.rounded(.up))) }, trailing)
+    }
+
     /// The lane's working order ended unfilled (rejected, failed or cancelled): the lane may decide again.
     public mutating func orderEnded(lane index: Int) {
         lanes[index].working = nil

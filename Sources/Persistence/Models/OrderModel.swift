@@ -14,6 +14,8 @@ public final class OrderModel: Model, @unchecked Sendable {
     @Field(key: "quantity") public var quantity: Int64
     @OptionalField(key: "limit_paise") public var limitPaise: Int64?
     @Field(key: "status") public var status: String
+    /// The strategy whose auto-trader placed the order; nil for the user's own.
+    @OptionalField(key: "strategy_id") public var strategyID: UUID?
     @OptionalField(key: "fill_paise") public var fillPaise: Int64?
     @OptionalField(key: "brokerage_paise") public var brokeragePaise: Int64?
     @OptionalField(key: "stt_paise") public var sttPaise: Int64?

@@ -29,6 +29,7 @@ final class DirectSQLiteConnection: @unchecked Sendable {
             case .uuid(let uuid): self = .text(uuid.uuidString)
             case .date(let date): self = .real(date.timeIntervalSince1970)
             case .bool(let flag): self = .integer(flag ? 1 : 0)
+            case .double(let number): self = .real(number)
             case .null: self = .null
             }
         }

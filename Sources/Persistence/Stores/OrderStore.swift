@@ -43,15 +43,17 @@ public struct OrderStore: Sendable {
     /// Places one order. With an idempotency key already used by this user, returns that order instead
     /// (`replayed: true`) and places nothing.
     /// With `audit`, its row is written in the same transaction, so an order and its audit entry commit together.
-    public func place(_ placement: Placement, idempotencyKey: String?, audit: AuditEntry? = nil) async throws
-        -> (order: Order, replayed: Bool) {
+    /// `strategyID` names the strategy on whose behalf it is placed (the kill switch's square-off of an
+    /// auto-trader position), so that strategy's position is rebuilt without it.
+    public func place(_ placement: Placement, idempotencyKey: String?, audit: AuditEntry? = nil,
+                      strategyID: StrategyID? = nil) async throws -> (order: Order, replayed: Bool) {
         let owner = placement.order.owner
         do {
             return try await TransactionRunner.write(on: database) { session in
                 // A key used before makes the insert fail on its unique index; the transaction, reservation
                 // included, then rolls back and the earlier order is the answer (below).
                 let order = try await insert([placement], checkoutID: nil, idempotencyKey: idempotencyKey,
-                                             in: session)[0]
+                                             strategyID: strategyID?.rawValue, in: session)[0]
                 if let audit { try await AuditStore.append(audit, in: session) }
                 return (order, false)
             }
@@ -189,8 +191,8 @@ public struct OrderStore: Sendable {
     /// Reserves cash and shares for all placements together (or refuses them all), then inserts them.
     ///
     /// The cash reservation is the transaction's first write, on the account row: it is the account lock too.
-    private func insert(_ placements: [Placement], checkoutID: UUID?, idempotencyKey: String?,
-                        in session: any WriteSession) async throws -> [Order] {
+    func insert(_ placements: [Placement], checkoutID: UUID?, idempotencyKey: String?, strategyID: UUID? = nil,
+                in session: any WriteSession) async throws -> [Order] {
         guard let owner = placements.first?.order.owner else { return [] }
         var needed = Money.zero
         var reservations: [Money] = []
@@ -224,13 +226,13 @@ public struct OrderStore: Sendable {
             try await session.run("""
                 INSERT INTO orders (id, user_id, symbol, side, order_type, quantity, limit_paise, status,
                                     reserved_paise, cart_item_id, checkout_id, idempotency_key, created_at, updated_at,
-                                    funds_checked_by)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                    funds_checked_by, strategy_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, [.uuid(order.id.rawValue), .uuid(owner.rawValue), .text(order.symbol.rawValue),
                       .text(order.side.rawValue), .text(order.type.rawValue), .integer(order.quantity),
                       .integer(order.limitPrice?.paise), .text(order.status.rawValue), .integer(reservation.paise),
                       .uuid(placement.cartItemID), .uuid(checkoutID), .text(idempotencyKey), .date(order.createdAt),
-                      .date(order.updatedAt), .text(fundsCheck.rawValue)])
+                      .date(order.updatedAt), .text(fundsCheck.rawValue), .uuid(strategyID)])
         }
         return placements.map(\.order)
     }

@@ -16,6 +16,7 @@ struct SQLKitWriteSession: WriteSession {
             case .uuid(let uuid): query.appendInterpolation(bind: uuid)
             case .date(let date): query.appendInterpolation(bind: date)
             case .bool(let flag): query.appendInterpolation(bind: flag)
+            case .double(let number): query.appendInterpolation(bind: number)
             case .null: query.appendLiteral("NULL")
             }
             query.appendLiteral(String(parts.next() ?? ""))

@@ -18,6 +18,7 @@ enum SQLValue: Sendable {
     case uuid(UUID)
     case date(Date)
     case bool(Bool)
+    case double(Double)
     case null
 
     static func integer(_ value: Int64?) -> SQLValue { value.map(SQLValue.integer) ?? .null }
@@ -25,6 +26,7 @@ enum SQLValue: Sendable {
     static func text(_ value: String?) -> SQLValue { value.map(SQLValue.text) ?? .null }
     static func uuid(_ value: UUID?) -> SQLValue { value.map(SQLValue.uuid) ?? .null }
     static func date(_ value: Date?) -> SQLValue { value.map(SQLValue.date) ?? .null }
+    static func double(_ value: Double?) -> SQLValue { value.map(SQLValue.double) ?? .null }
 }
 
 /// One row a statement returned, read by column name with the type the caller expects.

@@ -59,6 +59,10 @@ public protocol Broker: Sendable {
     /// Why `owner`'s orders cannot be taken now (no broker account, a session that needs reconnecting), or nil. Asked
     /// before an order is stored, so a user is told at once instead of finding a failed order later.
     func refusal(for owner: UserID) async -> String?
+    /// Takes an order synchronously, before it is stored, so it is matched against the very tick it was decided on
+    /// (the auto-trader's orders; the engine stores each before its fill is settled, in order). True when taken;
+    /// false for a broker that can only take stored orders through `submit` (a real one).
+    func acceptImmediately(_ order: Order) -> Bool
 }
 
 extension Broker {
@@ -66,6 +70,7 @@ extension Broker {
     public func resume(_ order: Order) async throws { try await submit(order) }
     public var reports: AsyncStream<BrokerReport>? { nil }
     public func refusal(for owner: UserID) async -> String? { nil }
+    public func acceptImmediately(_ order: Order) -> Bool { false }
 }
 
 /// Settles an execution durably: in one transaction, moves the order to EXECUTED (updating cash, holding and the

@@ -111,7 +111,7 @@ public enum SignalRecipe: Hashable, Sendable {
         }
     }
 
-    static func format(_ value: Double) -> String {
+    public static func format(_ value: Double) -> String {
         value.rounded() == value ? String(Int(value)) : String(value)
     }
 }
