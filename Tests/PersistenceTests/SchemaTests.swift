@@ -13,7 +13,9 @@ struct SchemaTests {
         try await withMigratedDatabase(kind) { db in
             for schema in [UserModel.schema, StockModel.schema, RuleModel.schema, CartItemModel.schema,
                            OrderModel.schema, TradeModel.schema, AccountModel.schema, PositionModel.schema,
-                           CheckoutModel.schema, AuditLogModel.schema, BrokerAccountModel.schema] {
+                           CheckoutModel.schema, AuditLogModel.schema, BrokerAccountModel.schema, CandleModel.schema,
+                           StrategyModel.schema, SignalModel.schema, AutoTraderStateModel.schema,
+                           BacktestModel.schema] {
                 let sql = try #require(db as? any SQLDatabase)
                 _ = try await sql.raw("SELECT COUNT(*) FROM \(ident: schema)").all()
             }

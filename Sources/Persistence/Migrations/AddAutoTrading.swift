@@ -87,6 +87,9 @@ public struct AddAutoTrading: AsyncMigration {
     }
 
     public func revert(on database: any Database) async throws {
+        if let sql = database as? any SQLDatabase {
+            try await sql.drop(index: "idx_orders_strategy").run()
+        }
         try await database.schema(OrderModel.schema).deleteField("strategy_id").update()
         for table in ["backtests", "autotrader_states", "signals", "strategies"] {
             try await database.schema(table).delete()

@@ -217,6 +217,7 @@ final class RecordingEventSink: EngineEventSink {
         case .ruleFired(let rule, _, _): journal?.append("ruleFired \(rule.id)")
         case .cartAdded(_, let rule): journal?.append("cartAdded \(rule.id)")
         case .orderUpdated(let order): journal?.append("orderUpdated \(order.id)")
+        case .signal(let record): journal?.append("signal \(record.id)")
         }
     }
 }
