@@ -55,6 +55,20 @@ const FIELD_WORDS = {
   client_code: "Client code",
   pin: "PIN",
   totp_secret: "TOTP secret",
+  stop_loss_percent: "Stop loss",
+  take_profit_percent: "Take profit",
+  trailing_stop_percent: "Trailing stop",
+  on_opposite_signal: "Sell on the opposite signal",
+  risk_percent: "Risk per trade",
+  atr_multiple: "ATR multiple",
+  risk_free_rate_percent: "Risk-free rate",
+  max_open_positions: "Max open positions",
+  max_symbol_exposure: "Max exposure per symbol",
+  max_total_exposure: "Max total exposure",
+  max_order_value: "Max order value",
+  max_orders_per_second: "Max orders per second",
+  max_daily_loss: "Max daily loss",
+  square_off: "Square-off",
 };
 const FIELD_PATTERN = new RegExp(`\\b(${Object.keys(FIELD_WORDS).join("|")})\\b`, "g");
 

@@ -1,6 +1,6 @@
 // The StockCart web app: wires the session, the live socket, the shared stores, the notifications and the router
 // together, and owns the shell (navigation, badges, connection indicator with the feed's health, the LIVE marker and
-// the broker banner, toasts for live events).
+// the broker banner, toasts for live events, the auto-trading events handed to the pages).
 
 import { bus } from "./events.js";
 import * as session from "./session.js";
@@ -25,6 +25,10 @@ import * as portfolioPage from "./pages/portfolio.js";
 import * as notificationsPage from "./pages/notifications.js";
 import * as brokerPage from "./pages/broker.js";
 import * as reconciliationPage from "./pages/reconciliation.js";
+import * as strategiesPage from "./pages/strategies.js";
+import * as autotraderPage from "./pages/autotrader.js";
+import * as backtestPage from "./pages/backtest.js";
+import * as performancePage from "./pages/performance.js";
 
 // Any Content-Security-Policy violation is a bug: make it loud in the console (the browser tests fail on it).
 document.addEventListener("securitypolicyviolation", (event) => {
@@ -46,9 +50,18 @@ route("/portfolio", portfolioPage, { name: "portfolio" });
 route("/notifications", notificationsPage, { name: "notifications" });
 route("/broker", brokerPage, { name: "broker" });
 route("/reconciliation", reconciliationPage, { name: "reconciliation" });
+route("/strategies", strategiesPage, { name: "strategies" });
+route("/autotrader", autotraderPage, { name: "autotrader" });
+route("/backtest", backtestPage, { name: "backtest" });
+route("/backtest/:id", backtestPage, { name: "backtest-one" });
+route("/performance", performancePage, { name: "performance" });
 
 const NAV_FOR_ROUTE = { market: "market", stock: "market", rules: "rules", cart: "cart", orders: "orders",
-  portfolio: "portfolio", notifications: "notifications", broker: "broker", reconciliation: "broker" };
+  portfolio: "portfolio", notifications: "notifications", broker: "broker", reconciliation: "broker",
+  strategies: "strategies", autotrader: "autotrader", backtest: "backtest", "backtest-one": "backtest",
+  performance: "performance" };
+// Where the navigation has one entry for several pages (the auto-trading ones on narrow screens and phones).
+const NAV_GROUP = { strategies: "auto", autotrader: "auto", backtest: "auto", performance: "auto" };
 
 function guard(match, loc) {
   const signedIn = Boolean(session.getSession());
@@ -63,8 +76,9 @@ function guard(match, loc) {
 
 function markNav(match) {
   const current = NAV_FOR_ROUTE[match.name];
+  const group = NAV_GROUP[current];
   for (const link of document.querySelectorAll("[data-nav]")) {
-    if (link.dataset.nav === current) link.setAttribute("aria-current", "page");
+    if (link.dataset.nav === current || (group && link.dataset.nav === group)) link.setAttribute("aria-current", "page");
     else link.removeAttribute("aria-current");
   }
 }
@@ -240,6 +254,45 @@ socket.on("order.updated", ({ order }) => {
   bus.emit("order.updated", order);
 });
 
+// Auto-trading: the pages listen on the bus; the shell speaks up when something happens elsewhere.
+let killTripped = null;
+socket.on("autotrader", ({ state }) => {
+  if (!state) return;
+  const tripped = Boolean(state.kill_switch?.tripped);
+  if (tripped && killTripped !== true && location().path !== "/autotrader") {
+    toast({
+      title: "Kill switch tripped",
+      text: `${state.kill_switch.reason ?? "The auto-trader stopped."} New buys are refused until you re-arm it.`,
+      tone: "down",
+      action: { label: "Open the auto-trader", href: "#/autotrader" },
+    });
+  }
+  killTripped = tripped;
+  bus.emit("autotrader", state);
+});
+
+socket.on("signal", ({ signal }) => {
+  if (signal) bus.emit("signal", signal);
+});
+
+socket.on("backtest.progress", (message) => bus.emit("backtest.progress", message));
+
+socket.on("backtest.done", ({ backtest }) => {
+  if (!backtest) return;
+  if (!location().path.startsWith("/backtest")) {
+    const failed = backtest.status === "failed";
+    const result = typeof backtest.total_return_percent === "number"
+      ? ` · ${backtest.total_return_percent > 0 ? "+" : ""}${backtest.total_return_percent.toFixed(2)}%` : "";
+    toast({
+      title: failed ? "Backtest failed" : "Backtest finished",
+      text: failed ? `${backtest.symbol ?? ""}: ${backtest.error ?? "it could not run."}` : `${backtest.symbol ?? ""}${result}`,
+      tone: failed ? "down" : "up",
+      action: { label: "Open it", href: `#/backtest/${encodeURIComponent(backtest.id)}` },
+    });
+  }
+  bus.emit("backtest.done", backtest);
+});
+
 socket.on("live", ({ reconnected }) => {
   if (!reconnected) return;
   // Whatever happened while we were away: fresh quotes, cart count, missed events, and the page's own data.
@@ -279,6 +332,7 @@ function onSignedIn(current) {
 
 function onSignedOut() {
   signedInAs = null;
+  killTripped = null;
   clearToasts();
   document.body.classList.add("signed-out");
   document.getElementById("account-email").textContent = "";

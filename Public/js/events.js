@@ -24,5 +24,9 @@ export class Emitter {
   }
 }
 
-/** App-wide events: "session" (signed in/out), "cart" (count changed), "unauthorized", "resync". */
+/**
+ * App-wide events: "session" (signed in/out), "cart" (count changed), "unauthorized", "resync", and the live events
+ * the shell hands to the pages: "cart.added", "rule.fired", "order.updated", "signal", "autotrader",
+ * "backtest.progress", "backtest.done".
+ */
 export const bus = new Emitter();

@@ -121,3 +121,34 @@ export function parseAmount(text) {
   if (cleaned === "" || !/^-?\d*(\.\d*)?$/.test(cleaned)) return NaN;
   return Number(cleaned);
 }
+
+const dateFmt = new Intl.DateTimeFormat("en-IN", { timeZone: IST, day: "numeric", month: "short", year: "numeric" });
+const dateTimeFmt = new Intl.DateTimeFormat("en-IN", { timeZone: IST, day: "numeric", month: "short", year: "numeric",
+  hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+
+/**
+ * A time from the API as a Date (or null): ISO-8601 with its zone ("2026-11-21T09:51:34Z"), seconds since 1970 (or
+ * milliseconds, for numbers too large to be seconds), or an IST date ("2024-03-15") or date-time
+ * ("2024-03-15 09:15:00") without a zone, as backtest reports and performance figures write them.
+ */
+export function parseApiTime(value) {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value;
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) return null;
+    return new Date(Math.abs(value) > 1e11 ? value : value * 1000);
+  }
+  if (typeof value !== "string" || !value) return null;
+  let text = value.trim();
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) text += "T00:00:00+05:30";
+  else if (/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text)) text = text.replace(" ", "T") + "+05:30";
+  else if (/^\d+(\.\d+)?$/.test(text)) return parseApiTime(Number(text));
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? null : new Date(ms);
+}
+
+/** "15 Mar 2024" (the IST date), or "15 Mar 2024, 09:15" with `withTime`. */
+export function dateIST(value, { withTime = false } = {}) {
+  const date = parseApiTime(value);
+  if (!date) return typeof value === "string" && value ? value : "—";
+  return (withTime ? dateTimeFmt : dateFmt).format(date);
+}

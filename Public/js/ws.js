@@ -196,6 +196,10 @@ export class LiveSocket extends Emitter {
       case "cart.added":
       case "rule.fired":
       case "order.updated":
+      case "signal":
+      case "autotrader":
+      case "backtest.progress":
+      case "backtest.done":
         this.emit(message.type, message);
         break;
       case "error":

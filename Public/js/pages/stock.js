@@ -1,6 +1,7 @@
-// One stock: live price and the day's stats, a candlestick chart with volume (1m … 1d, the last candle live), and
-// the "Set price alert" form. The range being typed is previewed on the chart; saved alerts are drawn as bands.
-// Validation errors from the API appear next to the field they name.
+// One stock: live price and the day's stats, a candlestick chart with volume (1m … 1d, the last candle live) and the
+// indicators chosen in its menu (SMA, EMA and Bollinger bands on the price; RSI and MACD in panes below; the choice
+// is kept in localStorage), and the "Set price alert" form. The range being typed is previewed on the chart; saved
+// alerts are drawn as bands. Validation errors from the API appear next to the field they name.
 
 import * as api from "../api.js";
 import * as store from "../store.js";
@@ -8,7 +9,7 @@ import { bus } from "../events.js";
 import { socket } from "../ws.js";
 import { h, replace, setText, setTone, flash, field, setFieldError, emptyState } from "../dom.js";
 import { num, pct, inr, volume, direction, priceShort, parseAmount, whenIST, toTick } from "../format.js";
-import { loadChartLibrary, StockChart } from "../chart.js";
+import { loadChartLibrary, StockChart, INDICATORS } from "../chart.js";
 import { toast, toastError } from "../toast.js";
 import { icon } from "../icons.js";
 import { ruleRange } from "../notifications.js";
@@ -22,6 +23,24 @@ const INTERVALS = [
 ];
 let lastInterval = "5m";
 
+const INDICATOR_KEY = "stockcart.indicators";
+
+/** The indicators chosen in the menu (names of INDICATORS), as last saved; none at first. */
+function savedIndicators() {
+  try {
+    const saved = JSON.parse(window.localStorage.getItem(INDICATOR_KEY) ?? "[]");
+    return Array.isArray(saved) ? INDICATORS.map((spec) => spec.name).filter((name) => saved.includes(name)) : [];
+  } catch {
+    return [];
+  }
+}
+
+function saveIndicators(names) {
+  try {
+    window.localStorage.setItem(INDICATOR_KEY, JSON.stringify(names));
+  } catch { /* storage disabled: the choice lasts for this page */ }
+}
+
 const STATE_LABEL = { watching: "Watching", inside: "In range", fired: "Fired", paused: "Paused" };
 const STATE_TONE = { watching: "badge-accent", inside: "badge-up", fired: "", paused: "badge-warn" };
 
@@ -33,6 +52,9 @@ export function mount(root, { params, signal }) {
   let rules = [];
   let interval = lastInterval;
   let candleRequest = null;
+  let indicatorRequest = null;
+  let candlesLoading = false;
+  let indicators = savedIndicators();
 
   // ---- header -------------------------------------------------------------------------------------------------
   const nameEl = h("span.stock-name");
@@ -79,11 +101,51 @@ export function mount(root, { params, signal }) {
   const legend = h("div.chart-legend", { attrs: { "aria-hidden": "true" } });
   const chartBox = h("div.chart-box", { attrs: { role: "img", "aria-label": `${symbol} candlestick chart` } });
   const chartStatus = h("div.chart-status", null, h("span.spinner", { attrs: { "aria-hidden": "true" } }), "Loading chart…");
+  const paneHost = h("div.chart-panes");
+  const indicatorLegend = h("div.chart-legend.ind-legend", { attrs: { "aria-hidden": "true" } });
+  const indicatorNote = h("div.ind-note", { attrs: { "aria-live": "polite" } });
+
+  // ---- indicator menu ---------------------------------------------------------------------------------------------
+  const indicatorCount = h("span.count-badge.ind-count");
+  const indicatorBoxes = INDICATORS.map((spec) => {
+    const box = h("input.checkbox", { type: "checkbox", name: "indicator", value: spec.name, checked: indicators.includes(spec.name) });
+    box.addEventListener("change", () => chooseIndicators());
+    return h("label.ind-option", null, box,
+      h(`span.swatch.swatch-${spec.key}`, { attrs: { "aria-hidden": "true" } }),
+      h("span.ind-label", { text: spec.label }),
+      h("span.ind-where", { text: spec.pane ? "own pane" : "on price" }));
+  });
+  const indicatorSummary = h("summary.btn.btn-sm.ind-summary", null, icon("chart"), h("span", { text: "Indicators" }), indicatorCount);
+  const indicatorMenu = h("details.ind-menu", null, indicatorSummary,
+    h("div.ind-menu-list", { attrs: { role: "group", "aria-label": "Indicators on the chart" } }, indicatorBoxes));
+  function paintIndicatorCount() {
+    indicatorCount.textContent = String(indicators.length);
+    indicatorCount.hidden = indicators.length === 0;
+    indicatorSummary.setAttribute("aria-label", indicators.length
+      ? `Indicators, ${indicators.length} shown: ${INDICATORS.filter((s) => indicators.includes(s.name)).map((s) => s.label).join(", ")}`
+      : "Indicators, none shown");
+  }
+  paintIndicatorCount();
+  indicatorMenu.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && indicatorMenu.open) {
+      event.preventDefault();
+      indicatorMenu.open = false;
+      indicatorSummary.focus();
+    }
+  });
+  const closeMenuOutside = (event) => {
+    if (indicatorMenu.open && !indicatorMenu.contains(event.target)) indicatorMenu.open = false;
+  };
+  document.addEventListener("click", closeMenuOutside);
+
   const chartCard = h("div.card.chart-card", null,
     h("div.card-head.chart-head", null,
       h("div.segmented", { attrs: { role: "group", "aria-label": "Candle interval" } }, intervalButtons),
-      legend),
-    h("div.chart-wrap", null, chartBox, chartStatus));
+      indicatorMenu,
+      legend,
+      indicatorLegend,
+      indicatorNote),
+    h("div.chart-wrap", null, chartBox, paneHost, chartStatus));
 
   // ---- alert form -----------------------------------------------------------------------------------------------
   const minF = field({ label: "Min price", name: "min_price", inputmode: "decimal", prefix: "₹", autocomplete: "off",
@@ -173,29 +235,83 @@ export function mount(root, { params, signal }) {
 
   async function loadCandles() {
     candleRequest?.abort();
+    indicatorRequest?.abort();
     const controller = new AbortController();
     candleRequest = controller;
+    candlesLoading = true;
     signal.addEventListener("abort", () => controller.abort(), { once: true });
     chartStatus.hidden = false;
     replace(chartStatus, h("span.spinner", { attrs: { "aria-hidden": "true" } }), "Loading chart…");
     try {
       const limit = INTERVALS.find((i) => i.key === interval).limit;
-      const [lib, data] = await Promise.all([
+      const wanted = indicators.slice();
+      // The indicators come with the candles (same interval and limit, so the same bars); their failure leaves
+      // the candles drawn and says why.
+      const [lib, data, computed] = await Promise.all([
         loadChartLibrary(),
         api.get(`/api/stocks/${api.enc(symbol)}/candles?interval=${interval}&limit=${limit}`, { signal: controller.signal }),
+        wanted.length ? fetchIndicators(wanted, limit, controller.signal).catch((error) => ({ failed: error })) : null,
       ]);
       if (controller.signal.aborted) return;
-      chart ??= new StockChart(lib, chartBox, legend);
+      chart ??= new StockChart(lib, chartBox, legend, { paneHost, indicatorLegend });
       chart.setCandles(interval, data.candles, store.stock(symbol)?.volume);
       chartBox.dataset.candles = String(data.candles.length);
       chartBox.dataset.interval = interval;
+      showIndicators(computed, wanted);
       drawBands();
       chartStatus.hidden = true;
+      candlesLoading = false;
+      // The menu changed while the bars were on their way: fetch what is wanted now.
+      if (indicators.join(",") !== wanted.join(",")) chooseIndicators();
     } catch (error) {
       if (controller.signal.aborted) return;
+      candlesLoading = false;
       replace(chartStatus, h("span", { text: error.reason ?? error.message ?? "Could not load the chart." }),
         h("button.btn.btn-sm", { type: "button", text: "Retry", on: { click: () => loadCandles() } }));
     }
+  }
+
+  // ---- indicators -------------------------------------------------------------------------------------------------
+  function fetchIndicators(names, limit, requestSignal) {
+    return api.get(`/api/stocks/${api.enc(symbol)}/indicators?interval=${interval}&limit=${limit}&indicators=${names.join(",")}`,
+      { signal: requestSignal });
+  }
+
+  /** Draws an indicators answer (or nothing, or the reason it failed) for `names`. */
+  function showIndicators(computed, names) {
+    if (!chart) return;
+    if (computed?.failed) {
+      chart.setIndicators(null, names);
+      setText(indicatorNote, `Indicators unavailable: ${computed.failed.reason ?? computed.failed.message ?? "the server did not answer."}`);
+      chartBox.dataset.indicatorsLoaded = "";
+      return;
+    }
+    setText(indicatorNote, "");
+    chart.setIndicators(computed, names);
+    chartBox.dataset.indicatorsLoaded = computed ? names.join(",") : "";
+  }
+
+  /** The menu changed: remember the choice, drop what is no longer wanted at once, fetch what is. */
+  async function chooseIndicators() {
+    indicators = indicatorBoxes.map((label) => label.querySelector("input")).filter((box) => box.checked).map((box) => box.value);
+    saveIndicators(indicators);
+    paintIndicatorCount();
+    if (!chart || candlesLoading) return; // the candles' load fetches them
+    indicatorRequest?.abort();
+    const wanted = indicators.slice();
+    // What was unticked goes at once; what was ticked is drawn when its values arrive.
+    chart.setIndicators(chart.indicatorResponse, wanted);
+    if (!wanted.length) {
+      showIndicators(null, wanted);
+      return;
+    }
+    const controller = new AbortController();
+    indicatorRequest = controller;
+    signal.addEventListener("abort", () => controller.abort(), { once: true });
+    const limit = INTERVALS.find((i) => i.key === interval).limit;
+    const computed = await fetchIndicators(wanted, limit, controller.signal).catch((error) => ({ failed: error }));
+    if (controller.signal.aborted) return;
+    showIndicators(computed, wanted);
   }
 
   function readRange() {
@@ -403,6 +519,8 @@ export function mount(root, { params, signal }) {
   return {
     unmount() {
       candleRequest?.abort();
+      indicatorRequest?.abort();
+      document.removeEventListener("click", closeMenuOutside);
       for (const fn of cleanups) fn();
       chart?.destroy();
       chart = null;
