@@ -18,5 +18,6 @@ func routes(_ app: Application, services: StockCartServices) throws {
     SignalController(services: services).register(on: protected)
     AutoTraderController(services: services).register(on: protected)
     BacktestController(services: services).register(on: protected)
+    PerformanceController(services: services).register(on: protected)
     SocketController(services: services).register(on: app)
 }

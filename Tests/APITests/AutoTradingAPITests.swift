@@ -168,3 +168,56 @@ struct AutoTradingAPITests {
         }
     }
 }
+
+@Suite("Performance API")
+struct PerformanceAPITests {
+    @Test("a round trip shows in the figures, net of charges, and the equity curve ends at today's equity",
+          arguments: TestDatabase.enabled)
+    func roundTrip(database: TestDatabase) async throws {
+        try await withTestApp(database) { app in
+            let (token, _) = try await app.register()
+            app.feed.push("AXISBANK", 1_000)
+            #expect(await eventually { app.price("AXISBANK") == 1_000 })
+            let buy = try await app.send(.POST, "/api/orders", token: token,
+                                         json: ["symbol": "AXISBANK", "side": "BUY", "quantity": 10])
+            app.feed.push("AXISBANK", 1_000)
+            let buyID = try #require(buy["id"] as? String)
+            #expect(try await eventually { try await app.order(token, buyID)["status"] as? String == "EXECUTED" })
+            let sell = try await app.send(.POST, "/api/orders", token: token,
+                                          json: ["symbol": "AXISBANK", "side": "SELL", "quantity": 10])
+            app.feed.push("AXISBANK", 1_050)
+            let sellID = try #require(sell["id"] as? String)
+            #expect(try await eventually { try await app.order(token, sellID)["status"] as? String == "EXECUTED" })
+            let charges: Double? = try await app.order(token, buyID)["charges"] as? Double
+            let sellCharges: Double? = try await app.order(token, sellID)["charges"] as? Double
+            #expect((charges ?? 0) > 20 && (sellCharges ?? 0) > 20)
+
+            let reply = try await app.send(.GET, "/api/performance", token: token)
+            #expect(reply.status == .ok, "\(reply.text)")
+            let overall = try #require(reply["overall"] as? [String: Any])
+            let metrics = try #require(overall["metrics"] as? [String: Any])
+            #expect(metrics["trades"] as? Int == 1 && metrics["wins"] as? Int == 1)
+            let net = 500 - (charges ?? 0) - (sellCharges ?? 0)
+            #expect(abs((metrics["realised_pnl"] as? Double ?? 0) - net) < 0.005)
+            #expect(metrics["profit_factor"] is NSNull, "no losing trade")
+            #expect(abs((overall["charges"] as? Double ?? 0) - (charges ?? 0) - (sellCharges ?? 0)) < 0.005)
+            let portfolio = try await app.send(.GET, "/api/portfolio", token: token)
+            let equity = try #require(reply["equity"] as? [[String: Any]])
+            #expect(equity.last?["equity"] as? Double == portfolio["cash"] as? Double, "flat again: equity is cash")
+            #expect(reply["strategies"] as? [Any] != nil && reply["intraday"] as? [Any] != nil)
+
+            for (query, field) in [("from=2026-13-01", "from"), ("to=yesterday", "to"),
+                                   ("from=2026-02-01&to=2026-01-01", "from"), ("strategy=x", "strategy"),
+                                   ("risk_free_rate_percent=-1", "risk_free_rate_percent"),
+                                   ("from=2000-01-01&to=2026-01-01", "from")] {
+                let bad = try await app.send(.GET, "/api/performance?\(query)", token: token)
+                #expect(bad.status == .badRequest && bad.field == field, "\(query): \(bad.text)")
+            }
+            let unknown = try await app.send(.GET, "/api/performance?strategy=\(UUID().uuidString)", token: token)
+            #expect(unknown.status == .notFound)
+            let (other, _) = try await app.register()
+            let theirs = try await app.send(.GET, "/api/performance", token: other)
+            #expect((theirs["overall"] as? [String: Any]).flatMap { $0["metrics"] as? [String: Any] }?["trades"] as? Int == 0)
+        }
+    }
+}
