@@ -97,7 +97,7 @@ public func configure(_ app: Application, config: AppConfig, overrides: AppOverr
     let autoTrading = AutoTraderService(
         autoTrader: autoTrader, database: app.db, hub: hub, clock: clock, broker: broker, sockets: sockets,
         charges: charges, orders: OrderStore(database: app.db, charges: charges, fundsCheck: fundsCheck),
-        logger: Logger(label: "stockcart.autotrader"))
+        liveBroker: config.broker != .paper, logger: Logger(label: "stockcart.autotrader"))
     try await autoTrading.restore()
     jobs.add { await autoTrading.refreshAccountsEverySecond() }
     try await BacktestStore(database: app.db).failUnfinished(now: clock.now())
@@ -133,7 +133,7 @@ public func configure(_ app: Application, config: AppConfig, overrides: AppOverr
     app.middleware.use(APIErrorMiddleware())
     if !config.corsOrigins.isEmpty {
         app.middleware.use(CORSMiddleware(configuration: .init(
-            allowedOrigin: .any(config.corsOrigins), allowedMethods: [.GET, .POST, .PATCH, .DELETE, .OPTIONS],
+            allowedOrigin: .any(config.corsOrigins), allowedMethods: [.GET, .POST, .PUT, .PATCH, .DELETE, .OPTIONS],
             allowedHeaders: [.accept, .authorization, .contentType, .init("Idempotency-Key")])), at: .beginning)
     }
     app.middleware.use(PathEncodingMiddleware())

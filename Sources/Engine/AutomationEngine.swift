@@ -180,10 +180,13 @@ public final class AutomationEngine: Sendable {
         let committer = Task { await drainOutbox() }
         // A real broker's fills and rejections join the same outbox, so they commit in order with the rest.
         let reports = broker.reports.map { stream in
-            Task { [outboxInput] in
+            Task { [outboxInput, autoTrader] in
                 for await report in stream {
                     switch report {
-                    case .executed(let execution): outboxInput.yield(.execution(execution))
+                    case .executed(let execution):
+                        // A real broker's fill of an auto-trader order updates its lane as a paper fill does.
+                        autoTrader?.executed([execution])
+                        outboxInput.yield(.execution(execution))
                     case .closed(let closure): outboxInput.yield(.closure(closure))
                     }
                 }
@@ -275,12 +278,6 @@ public final class AutomationEngine: Sendable {
                 if let dropped = await commit(trade) { abandoned.insert(dropped) }
             }
         }
-    }
-
-    /// Hands the auto-trader's decisions taken away from a tick (the kill switch's square-off) to the committer,
-    /// in order with everything else.
-    public func enqueue(_ trades: [AutoTrade]) {
-        for trade in trades { outboxInput.yield(.autoTrade(trade)) }
     }
 
     /// Stores one auto-trader decision, then announces it; answers the id of an order that must not go ahead

@@ -113,9 +113,10 @@ struct TradingDeskTests {
         #expect(!none.watchesPrice(0) && ticks(&none, ["1.00"]).isEmpty)
     }
 
-    @Test("the kill switch denies entries but the square-off sells every open position")
-    func killSwitchAndSquareOff() {
-        var desk = TradingDesk(plans: [Self.plan(watchlist: ["INFY", "TCS"])], risk: RiskManager(charges: nil))
+    @Test("the kill switch denies entries; the stops of an open position still sell it")
+    func killSwitch() {
+        var desk = TradingDesk(plans: [Self.plan(exits: ExitRules(stopLossPercent: 5), watchlist: ["INFY", "TCS"])],
+                               risk: RiskManager(charges: nil))
         _ = Self.close(&desk, ["100.00", "99.00", "101.00"])
         desk.filled(lane: 0, side: .buy, quantity: 10, price: rupees("101.00"), time: Self.start)
         desk.risk.trip("tripped by the user")
@@ -125,10 +126,9 @@ struct TradingDeskTests {
                            account: { Self.account }, into: &decisions)
         }
         #expect(decisions.map(\.risk.reason) == ["kill switch tripped: tripped by the user"])
-        let squared = desk.squareOff(time: Self.start) { $0 == "INFY" ? rupees("102.00") : nil }
-        #expect(squared.count == 1 && squared[0].trigger == .squareOff && squared[0].symbol == "INFY")
-        #expect(squared[0].quantity == 10 && squared[0].price == rupees("102.00") && squared[0].risk.outcome == .approved)
-        #expect(desk.squareOff(time: Self.start) { _ in nil }.isEmpty, "already being sold")
+        decisions.removeAll()
+        desk.priceMoved(lane: 0, price: rupees("95.00"), time: Self.start, into: &decisions)
+        #expect(decisions.count == 1 && decisions[0].trigger == .stopLoss && decisions[0].risk.outcome == .approved)
     }
 
     @Test("ATR sizing waits for the average true range")

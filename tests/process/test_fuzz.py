@@ -117,6 +117,33 @@ class Generator:
                               {"cart_item_id": self.victim["cart"]}])
             return j(self.pick([{"items": [line]}, {"items": []}, {"items": self.bad_value("any")},
                                 {"items": [line, line]}]))
+        if route in ("strategy.create", "strategy.update", "backtest.create"):
+            body = {"kind": "sma-cross", "watchlist": ["ITC"]} if route != "backtest.create" else \
+                {"symbol": "ITC", "kind": "sma-cross"}
+            key = self.pick(["kind", "parameters", "timeframe", "sizing", "exits", "watchlist"
+                             if route != "backtest.create" else "symbol"])
+            body[key] = {
+                "kind": self.pick(["", "momentum", 3, [], None]),
+                "parameters": self.pick([{"fast": 30, "slow": 10}, {"fast": 0}, {"fast": 2.5}, {"period": 3},
+                                         {"fast": "ten"}, [], 5]),
+                "timeframe": self.pick(["2m", "", 5, []]),
+                "sizing": self.pick([{"type": "lots"}, {"type": "percent_of_equity", "percent": 0},
+                                     {"type": "fixed_quantity", "quantity": 1.5}, {"type": "fixed_amount"}, "all"]),
+                "exits": self.pick([{"stop_loss_percent": 0}, {"take_profit_percent": 100},
+                                    {"trailing_stop_percent": -1}, {"stop_loss_percent": "5"}, 7]),
+                "watchlist": self.pick([[], ["NOPE"], "ITC", [3], ["ITC"] * 51]),
+                "symbol": self.bad_value("symbol"),
+            }[key]
+            if route == "backtest.create" and key == "timeframe":
+                body["interval"] = body.pop("timeframe")
+            if route == "strategy.update" and key == "kind" and body["kind"] is None:
+                body["kind"] = "momentum"  # null leaves a field as it is in an update
+            return j(body)
+        if route == "autotrader.limits":
+            key = self.pick(["max_open_positions", "max_orders_per_second", "max_daily_loss", "max_order_value"])
+            bad = {"max_open_positions": [0, -5, 5000, "ten", [], 2.5], "max_orders_per_second": [0, 10, 99, "8"],
+                   "max_daily_loss": [0, -5, "ten", [], 1e30, 0.001], "max_order_value": [0, -1, 1e30, 0.001, {}]}
+            return j({key: self.pick(bad[key])})
         if route == "order.place":
             body = {"symbol": "ITC", "side": "BUY", "type": "LIMIT", "quantity": 1, "limit_price": 1.0}
             key = self.pick(["symbol", "side", "type", "quantity", "limit_price"])
@@ -154,7 +181,7 @@ class Generator:
     # -- one probe per call ---------------------------------------------------------------------------------------
 
     BODY_ROUTES = ["register", "login", "rule.create", "rule.update", "cart.add", "cart.update", "checkout",
-                   "order.place"]
+                   "order.place", "strategy.create", "strategy.update", "backtest.create", "autotrader.limits"]
 
     def body_route(self, route: str) -> tuple[str, str, bool]:
         """(method, path, needs a token) of a route that reads a body; the path names the fuzzer's own records."""
@@ -167,6 +194,10 @@ class Generator:
             "cart.update": ("PATCH", f"/api/cart/{self.own['cart']}", True),
             "checkout": ("POST", "/api/cart/checkout", True),
             "order.place": ("POST", "/api/orders", True),
+            "strategy.create": ("POST", "/api/strategies", True),
+            "strategy.update": ("PATCH", f"/api/strategies/{self.own['strategy']}", True),
+            "backtest.create": ("POST", "/api/backtests", True),
+            "autotrader.limits": ("PUT", "/api/autotrader/limits", True),
         }[route]
 
     def probe(self, token: str) -> Probe:
@@ -201,6 +232,9 @@ class Generator:
                 "/api/stocks/RELIANCE/candles?interval=", "/api/stocks/RELIANCE/candles?limit=",
                 "/api/stocks/candles?symbols=RELIANCE&interval=", "/api/stocks/candles?symbols=RELIANCE&limit=",
                 "/api/stocks/candles?symbols=", "/api/orders?status=", "/api/stocks?search=", "/api/stocks?sector=",
+                "/api/signals?strategy=", "/api/signals?symbol=", "/api/stocks/ITC/indicators?indicators=",
+                "/api/stocks/ITC/indicators?interval=", "/api/performance?from=", "/api/performance?to=",
+                "/api/performance?strategy=",
             ])
             value = self.pick(["%FF", "%C0%AF", "%E2%82", "%ED%A0%80", "%F4%90%80%80", "%FE%FF", "x%FFy"])
             if rng.random() < 0.25:
@@ -232,6 +266,11 @@ class Generator:
                 ("GET", f"/api/orders/{v['order']}", None),
                 ("POST", f"/api/orders/{v['order']}/cancel", None),
                 ("POST", "/api/cart/checkout", j({"items": [{"cart_item_id": v["cart"]}]})),
+                ("GET", f"/api/strategies/{v['strategy']}", None),
+                ("PATCH", f"/api/strategies/{v['strategy']}", j({"name": "taken"})),
+                ("DELETE", f"/api/strategies/{v['strategy']}", None),
+                ("POST", f"/api/strategies/{v['strategy']}/enable", None),
+                ("GET", f"/api/performance?strategy={v['strategy']}", None),
             ])
             headers = {**auth, "Idempotency-Key": f"fuzz-{rng.randrange(10**12)}"}
             if body:
@@ -264,8 +303,11 @@ def snapshot(api: Api) -> dict:
                      o.get("fill_price")) for o in api.get("/api/orders")["orders"])
     portfolio = api.get("/api/portfolio")
     holdings = sorted((h["symbol"], h["quantity"], h["average_price"]) for h in portfolio["holdings"])
+    strategies = sorted((s["id"], s["name"], s["kind"], str(sorted(s["parameters"].items())), s["enabled"],
+                         s["updated_at"]) for s in api.get("/api/strategies")["strategies"])
     return {"rules": rules, "cart": cart, "orders": orders, "cash": portfolio["cash"],
-            "reserved": portfolio["reserved_cash"], "holdings": holdings}
+            "reserved": portfolio["reserved_cash"], "holdings": holdings, "strategies": strategies,
+            "autotrader": api.get("/api/autotrader")["limits"]}
 
 
 def make_user(api: Api) -> dict:
@@ -283,7 +325,8 @@ def make_user(api: Api) -> dict:
     while api.get(f"/api/orders/{bought['id']}")["status"] != "EXECUTED":
         assert time.monotonic() < deadline, "the market order never filled"
         time.sleep(0.2)
-    return {"email": email, "rule": rule["id"], "cart": cart["id"], "order": order["id"]}
+    strategy = api.post("/api/strategies", {"kind": "rsi", "watchlist": ["ITC"], "timeframe": "1h"}, expect=201)
+    return {"email": email, "rule": rule["id"], "cart": cart["id"], "order": order["id"], "strategy": strategy["id"]}
 
 
 def test_fuzz_every_route(server_factory):

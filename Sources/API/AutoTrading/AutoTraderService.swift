@@ -30,13 +30,16 @@ final class AutoTraderService: Sendable {
     private let charges: ChargeSchedule
     private let orders: OrderStore
     private let logger: Logger
+    /// The server trades through a real broker: only `live` strategies run (and only `paper` ones otherwise).
+    private let liveBroker: Bool
     /// Every user's tripped kill switch: reason and time (loaded at start, kept with each change).
     private let killSwitches = Mutex<[UserID: String]>([:])
     /// Users whose auto-trader is being changed: one change at a time per user.
     private let busy = Mutex<Set<UserID>>([])
 
     init(autoTrader: AutoTrader, database: any Database, hub: MarketHub, clock: any TimeSource, broker: any Broker,
-         sockets: SocketHub, charges: ChargeSchedule, orders: OrderStore, logger: Logger) {
+         sockets: SocketHub, charges: ChargeSchedule, orders: OrderStore, liveBroker: Bool, logger: Logger) {
+        self.liveBroker = liveBroker
         self.autoTrader = autoTrader
         self.database = database
         self.hub = hub
@@ -106,11 +109,15 @@ final class AutoTraderService: Sendable {
 
     // MARK: - changes
 
-    /// Runs `change` as the only change to `owner`'s auto-trader in progress; 409 while another one runs.
+    /// Runs `change` as the only change to `owner`'s auto-trader in progress, after waiting for one already
+    /// running (a start racing an edit, say); 409 if that takes longer than ten seconds.
     private func exclusively<T: Sendable>(_ owner: UserID, _ change: () async throws -> T) async throws -> T {
-        let claimed = busy.withLock { $0.insert(owner).inserted }
-        guard claimed else {
-            throw APIError(.conflict, "another change to the auto-trader is in progress; try again", field: "state")
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !busy.withLock({ $0.insert(owner).inserted }) {
+            guard ContinuousClock.now < deadline else {
+                throw APIError(.conflict, "another change to the auto-trader is in progress; try again", field: "state")
+            }
+            try await Task.sleep(for: .milliseconds(10))
         }
         defer { _ = busy.withLock { $0.remove(owner) } }
         return try await change()
@@ -179,7 +186,7 @@ final class AutoTraderService: Sendable {
             try await states.save(stored, audit: audit)
             killSwitches.withLock { $0[owner] = stored.killReason }
             autoTrader.deactivate(owner: owner)
-            let cancelled = try await cancelOpenOrders(of: owner, now: audit.time)
+            let cancelled = try await cancelOpenOrders(of: owner, audit: audit)
             let placed = try await squareOffPositions(of: owner, squareOff, audit: audit)
             return (cancelled, placed)
         }
@@ -206,8 +213,17 @@ final class AutoTraderService: Sendable {
     /// auto-trader placed), the account and the limits, warmed up on the hub's bars.
     private func activate(_ stored: StoredAutoTrader) async throws {
         let owner = stored.owner
-        let plans = try await StrategyStore(database: database).list(owner: owner).filter(\.enabled).reversed()
+        let enabled = try await StrategyStore(database: database).list(owner: owner).filter(\.enabled).reversed()
             .map(\.plan)
+        // A strategy saved for another broker (the server's BROKER changed since) does not run here: a paper
+        // strategy must never place real orders, nor a live one pretend on paper.
+        let mode: StrategyPlan.Mode = liveBroker ? .live : .paper
+        let plans = enabled.filter { $0.mode == mode }
+        if plans.count < enabled.count {
+            logger.warning("enabled strategies of another mode than this server's broker are not run", metadata: [
+                "user_id": "\(owner)", "skipped": "\(enabled.count - plans.count)", "mode": "\(mode.rawValue)",
+            ])
+        }
         let held = try await StrategyPositions(database: database).lanes(of: owner)
         let lanes = held.mapValues { bySymbol in
             bySymbol.mapValues { lane in
@@ -296,7 +312,8 @@ final class AutoTraderService: Sendable {
 
     // MARK: - kill switch work
 
-    private func cancelOpenOrders(of owner: UserID, now: Date) async throws -> [OrderID] {
+    private func cancelOpenOrders(of owner: UserID, audit: AuditEntry) async throws -> [OrderID] {
+        let now = audit.time
         var cancelled: [OrderID] = []
         var after: OrderID?
         repeat {
@@ -305,9 +322,21 @@ final class AutoTraderService: Sendable {
                 autoTrader.orderEnded(order.id, executed: false)
                 cancelled.append(order.id)
                 // A real broker confirms the cancellation on its order updates, which record it then.
-                guard !broker.confirmsCancellations,
-                      let closed = try? await orders.cancel(order.id, owner: owner, now: now) else { continue }
-                sockets.publish(.orderUpdated(closed))
+                guard !broker.confirmsCancellations else { continue }
+                do {
+                    guard let closed = try await orders.cancel(order.id, owner: owner, now: now) else { continue }
+                    sockets.publish(.orderUpdated(closed))
+                    var entry = audit
+                    entry.action = "order.cancel"
+                    entry.entityID = order.id.description
+                    entry.detail = "\(order.side.rawValue) \(order.quantity) \(order.symbol) (kill switch)"
+                    try await AuditStore(database: database).record(entry)
+                } catch {
+                    // Withdrawn from the broker, so it cannot fill; the next start hands it back, pending, to
+                    // be cancelled again.
+                    logger.error("kill switch: an order withdrawn from the broker could not be recorded cancelled",
+                                 metadata: ["order_id": "\(order.id)", "error": "\(String(reflecting: error))"])
+                }
             }
             after = page.nextAfter.map(OrderID.init)
         } while after != nil

@@ -25,8 +25,12 @@ final class BacktestRunner: Sendable {
     private let sockets: SocketHub
     private let clock: any TimeSource
     private let logger: Logger
-    /// Progress (0–1) of the backtests running in this process.
+    /// The most backtests one user runs at once (each takes a core while it runs).
+    static let maxRunningPerUser = 2
+
+    /// Progress (0–1) of the backtests running in this process, and whose they are.
     private let running = Mutex<[UUID: Double]>([:])
+    private let owners = Mutex<[UUID: UserID]>([:])
 
     init(database: any Database, sockets: SocketHub, clock: any TimeSource, logger: Logger) {
         self.database = database
@@ -37,10 +41,13 @@ final class BacktestRunner: Sendable {
 
     func progress(of id: UUID) -> Double? { running.withLock { $0[id] } }
 
+    func running(for owner: UserID) -> Int { owners.withLock { $0.values.count { $0 == owner } } }
+
     /// Stores the job as running and starts it.
     func start(_ job: Job) async throws {
         try await BacktestStore(database: database).save(job.stored)
         running.withLock { $0[job.id] = 0 }
+        owners.withLock { $0[job.id] = job.owner }
         Task { await self.run(job) }
     }
 
@@ -89,6 +96,7 @@ final class BacktestRunner: Sendable {
             ])
         }
         running.withLock { _ = $0.removeValue(forKey: job.id) }
+        owners.withLock { _ = $0.removeValue(forKey: job.id) }
         stored.report = nil
         sockets.send(SocketMessage.BacktestDone(backtest: BacktestSummaryResponse(stored)), to: job.owner)
         logger.info("backtest finished", metadata: [

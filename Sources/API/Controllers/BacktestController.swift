@@ -60,15 +60,21 @@ struct BacktestController {
         guard riskFree.isFinite, (0...100).contains(riskFree) else {
             throw APIError.validation("risk_free_rate_percent", "risk_free_rate_percent must be from 0 to 100")
         }
-        let bars = try await CandleStore(database: req.db).history(symbol: symbol, interval: interval)
-        guard !bars.isEmpty else {
+        let candles = CandleStore(database: req.db)
+        let stored = try await candles.count(symbol: symbol, interval: interval)
+        guard stored > 0 else {
             throw APIError.validation("symbol", "\(symbol) has no stored \(interval.rawValue) bars to test on "
                                       + "(import them with `stockcart import-candles`)")
         }
-        guard bars.count <= Self.maxBars else {
-            throw APIError.validation("interval", "\(symbol) has \(bars.count) \(interval.rawValue) bars; at most "
+        guard stored <= Self.maxBars else {
+            throw APIError.validation("interval", "\(symbol) has \(stored) \(interval.rawValue) bars; at most "
                                       + "\(Self.maxBars) are tested through the API (use `stockcart backtest`)")
         }
+        guard services.backtests.running(for: owner) < BacktestRunner.maxRunningPerUser else {
+            throw APIError(.conflict, "\(BacktestRunner.maxRunningPerUser) backtests are already running; wait for one "
+                           + "to finish", field: "backtests")
+        }
+        let bars = try await candles.history(symbol: symbol, interval: interval)
         let id = UUID.random()
         let plan = StrategyPlan(id: StrategyID(id), name: recipe.label, recipe: recipe, timeframe: interval,
                                 watchlist: [symbol], sizing: sizing, exits: exits)
@@ -76,13 +82,13 @@ struct BacktestController {
         let settings = BacktestSettings(cash: cash, charges: costs ? services.charges : nil,
                                         riskFreeRatePercent: riskFree)
         let request = String(decoding: try JSONEncoder().encode(body), as: UTF8.self)
-        let stored = StoredBacktest(id: id, owner: owner, symbol: symbol, interval: interval, kind: recipe.kind,
+        let record = StoredBacktest(id: id, owner: owner, symbol: symbol, interval: interval, kind: recipe.kind,
                                     parameters: recipe.parameters, request: request, status: "running", progress: 0,
                                     createdAt: services.clock.now())
         try await services.backtests.start(.init(id: id, owner: owner, plan: plan, settings: settings, bars: bars,
-                                                  stored: stored))
+                                                  stored: record))
         let response = Response(status: .accepted)
-        try response.content.encode(BacktestSummaryResponse(stored))
+        try response.content.encode(BacktestSummaryResponse(record))
         return response
     }
 
@@ -103,8 +109,9 @@ struct BacktestController {
             ?? [:]
         object["report"] = stored.report.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } ?? NSNull()
         if stored.status == "done" {
-            let bars = try await CandleStore(database: req.db).history(symbol: stored.symbol, interval: stored.interval)
-            object["candles"] = bars.suffix(20_000).map { bar -> [String: Any] in
+            let bars = try await CandleStore(database: req.db).latest(symbol: stored.symbol, interval: stored.interval,
+                                                                      limit: 20_000)
+            object["candles"] = bars.map { bar -> [String: Any] in
                 ["time": Int64(bar.time.timeIntervalSince1970), "open": bar.open.rupeesDouble,
                  "high": bar.high.rupeesDouble, "low": bar.low.rupeesDouble, "close": bar.close.rupeesDouble]
             }

@@ -284,25 +284,4 @@ public final class AutoTrader: Sendable {
         }
         return account
     }
-
-    // MARK: - kill switch
-
-    /// Trips `owner`'s kill switch in the risk manager (entries denied from now on) and answers the square-off
-    /// of every open position the auto-trader holds, priced at `price` (nil: at entry) and placed like any other
-    /// decision. The caller stops the session afterwards.
-    public func trip(_ owner: UserID, reason: String, squareOff: Bool, time: Date, broker: any Broker,
-                     price: (Symbol) -> Money?) -> [AutoTrade] {
-        state.withLock { state in
-            guard var session = state.sessions[owner] else { return [] }
-            session.desk.risk.trip(reason)
-            var trades: [AutoTrade] = []
-            if squareOff {
-                for decision in session.desk.squareOff(time: time, price: price) {
-                    trades.append(place(decision, owner: owner, session: session, broker: broker, state: &state))
-                }
-            }
-            state.sessions[owner] = session
-            return trades
-        }
-    }
 }

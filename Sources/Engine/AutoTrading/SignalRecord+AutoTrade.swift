@@ -12,7 +12,6 @@ extension SignalRecord {
             case .stopLoss: "stop-loss reached"
             case .takeProfit: "take-profit reached"
             case .trailingStop: "trailing stop reached"
-            case .squareOff: "squared off by the kill switch"
             case .signal: "signal"
             }
         }

@@ -8,7 +8,7 @@ import TradingCore
 /// A *lane* is one strategy watching one symbol; callers look lanes up once and then address them by index on the
 /// hot path. Each lane decides at most once per closed bar and keeps at most one order working, so one bar close
 /// gives at most one order per strategy and symbol. Strategies are long-only: a BUY opens a position, a SELL (the
-/// opposite signal, a stop, or the kill switch's square-off) closes all of it.
+/// opposite signal or a stop) closes all of it.
 public struct TradingDesk: Sendable {
     /// A signal or stop, with the risk check's answer and the order it allows (none when denied).
     public struct Decision: Hashable, Sendable {
@@ -158,16 +158,6 @@ public struct TradingDesk: Sendable {
             return nil
         }
         return exit(index, trigger: trigger, price: price, time: time)
-    }
-
-    /// The kill switch's square-off: a SELL of every open position not already being sold.
-    public mutating func squareOff(time: Date, price: (Symbol) -> Money?) -> [Decision] {
-        lanes.indices.compactMap { index in
-            guard lanes[index].position.isOpen, lanes[index].working != .sell else { return nil }
-            let symbol = lanes[index].symbol
-            return exit(index, trigger: .squareOff, price: price(symbol) ?? lanes[index].position.entryPrice,
-                        time: time)
-        }
     }
 
     private mutating func exit(_ index: Int, trigger: ExitTrigger, price: Money, time: Date) -> Decision {

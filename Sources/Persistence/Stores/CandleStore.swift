@@ -92,6 +92,12 @@ public struct CandleStore: Sendable {
         return Set(rows.compactMap(Symbol.init))
     }
 
+    /// How many bars are stored for the symbol at `interval`.
+    public func count(symbol: Symbol, interval: CandleInterval) async throws -> Int {
+        try await CandleModel.query(on: database).filter(\.$symbol == symbol.rawValue)
+            .filter(\.$interval == interval.rawValue).count()
+    }
+
     /// How many bars are stored for the symbol, all intervals together.
     public func count(symbol: Symbol) async throws -> Int {
         try await CandleModel.query(on: database).filter(\.$symbol == symbol.rawValue).count()

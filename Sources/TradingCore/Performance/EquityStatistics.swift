@@ -15,9 +15,9 @@ public struct EquityStatistics: Hashable, Sendable {
     public private(set) var drawdownTrough: Date?
     public private(set) var drawdownRecovery: Date?
     private var awaitingRecovery = false
-    /// Excess returns: their count, sum, sum of squares and sum of downside squares (plain sums: daily returns
-    /// are small and centred near zero, so the variance formula loses nothing that matters, and no division is
-    /// made per point).
+    /// Excess returns: their count, sum, sum of squares and sum of downside squares (plain sums rather than a
+    /// running mean: daily returns are small and centred near zero, so the variance formula loses nothing that
+    /// matters, and each point costs one division, for its return).
     private var returns = 0
     private var sum = 0.0
     private var squares = 0.0

@@ -4,6 +4,4 @@ public enum ExitTrigger: String, Hashable, Sendable, Codable {
     case stopLoss = "stop_loss"
     case takeProfit = "take_profit"
     case trailingStop = "trailing_stop"
-    /// The kill switch's square-off.
-    case squareOff = "square_off"
 }
