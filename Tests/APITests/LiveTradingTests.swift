@@ -46,9 +46,9 @@ struct LiveTradingTests {
         await api.shutdown()
     }
 
-    static func quote(token: String, paise: Int64) -> [UInt8] {
+    static func quote(token: String, paise: Int64, at time: Date = Date()) -> [UInt8] {
         var packet = SmartStreamPacket(mode: .quote, exchangeType: 1, token: token, sequenceNumber: 1,
-                                       exchangeTimestamp: Int64(Date().timeIntervalSince1970 * 1_000),
+                                       exchangeTimestamp: Int64(time.timeIntervalSince1970 * 1_000),
                                        lastTradedPrice: paise)
         packet.quote = .init(lastTradedQuantity: 5, averageTradedPrice: paise, volume: 1_000, totalBuyQuantity: 1,
                              totalSellQuantity: 1, open: paise, high: paise, low: paise, close: paise)
@@ -122,6 +122,56 @@ struct LiveTradingTests {
             let infy = (differs["holdings"] as? [[String: Any]])?.first { $0["symbol"] as? String == "INFY" }
             #expect(infy?["local_quantity"] as? Int == 0 && infy?["broker_quantity"] as? Int == 7)
             #expect(infy?["differences"] as? [String] == ["quantity"])
+        }
+    }
+
+    @Test("a live strategy's signal is placed at Angel One; the fill opens its position, whose stop-loss sells it")
+    func liveStrategy() async throws {
+        try await withLiveServer { app, api, stream in
+            #expect(await eventually { stream.subscriptions.count == 1 })
+            let user = try await app.register()
+            try await app.send(.PUT, "/api/broker", token: user.token, json: Self.connect)
+            let paper = try await app.send(.POST, "/api/strategies", token: user.token, json: [
+                "kind": "sma-cross", "watchlist": ["RELIANCE"], "mode": "paper"])
+            #expect(paper.status == .conflict && paper.field == "mode", "this server trades through Angel One")
+            let strategy = try await app.send(.POST, "/api/strategies", token: user.token, json: [
+                "kind": "sma-cross", "parameters": ["fast": 1, "slow": 2], "timeframe": "1m",
+                "watchlist": ["RELIANCE"], "sizing": ["type": "fixed_quantity", "quantity": 2],
+                "exits": ["stop_loss_percent": 5], "enabled": true])
+            #expect(strategy.status == .created && strategy["mode"] as? String == "live", "\(strategy.text)")
+            #expect(try await app.send(.POST, "/api/autotrader/start", token: user.token).status == .ok)
+
+            // Closes 2,750, 2,730, 2,720 then 2,760: the cross up is decided at the next minute's first tick.
+            let minute = (Date().timeIntervalSince1970 / 60).rounded(.down) * 60
+            for (offset, paise) in [2_750_00, 2_730_00, 2_720_00, 2_760_00, 2_762_00].enumerated() {
+                stream.broadcast(Self.quote(token: "2885", paise: Int64(paise),
+                                            at: Date(timeIntervalSince1970: minute + Double(offset) * 60 + 1)))
+            }
+            #expect(await eventually { api.desk.orders.count == 1 })
+            let placed = try #require(api.desk.orders.first)
+            #expect(placed.clientCode == "U700" && placed.side == "BUY" && placed.quantity == 2)
+            let signals = try await app.send(.GET, "/api/signals", token: user.token)
+            let buy = try #require((signals["signals"] as? [[String: Any]])?.first { $0["side"] as? String == "BUY" })
+            let orderID = try #require(buy["order_id"] as? String)
+            #expect(placed.tag == OrderTag.of(OrderID(try #require(UUID(uuidString: orderID)))))
+
+            #expect(await eventually { api.desk.openSockets == 1 })
+            api.desk.fill(placed.orderID, paise: 2_763_00)
+            #expect(try await eventually { try await app.order(user.token, orderID)["status"] as? String == "EXECUTED" })
+            let opened = try await eventually {
+                let state = try await app.send(.GET, "/api/autotrader", token: user.token)
+                let position = (state["positions"] as? [[String: Any]])?.first
+                return position?["quantity"] as? Int == 2 && position?["working_order"] is NSNull
+            }
+            #expect(opened, "the fill reached the lane")
+            // 5% under ₹2,763 is ₹2,624.85: a tick there sells the position at Angel One.
+            stream.broadcast(Self.quote(token: "2885", paise: 2_620_00,
+                                        at: Date(timeIntervalSince1970: minute + 4 * 60 + 30)))
+            #expect(await eventually { api.desk.orders.count == 2 })
+            let exit = try #require(api.desk.orders.last)
+            #expect(exit.side == "SELL" && exit.quantity == 2 && exit.orderType == "MARKET")
+            let stops = try await app.send(.GET, "/api/signals", token: user.token)
+            #expect((stops["signals"] as? [[String: Any]])?.first?["trigger"] as? String == "stop_loss")
         }
     }
 

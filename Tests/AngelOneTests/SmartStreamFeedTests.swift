@@ -48,8 +48,10 @@ struct SmartStreamFeedTests {
         await fake.shutdown()
     }
 
+    /// Waits up to a minute: the whole suite runs in parallel on two cores, where the feed's own tasks can wait
+    /// many seconds for a thread (a CI run once saw a 5 s silence limit take longer than 20 s to act).
     func eventually(_ condition: () -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + .seconds(20)
+        let deadline = ContinuousClock.now + .seconds(60)
         while ContinuousClock.now < deadline {
             if condition() { return true }
             try? await Task.sleep(for: .milliseconds(20))

@@ -9,6 +9,7 @@ import { confirmDialog } from "../dialog.js";
 import { toast, toastError } from "../toast.js";
 import { icon } from "../icons.js";
 import { autoNav } from "../autotrading.js";
+import { isLive } from "../status.js";
 import {
   FormErrors, FieldProblem, kindSection, sizingSection, exitsSection, selectField, checkboxField, TIMEFRAMES,
   strategyLabel, sizingLabel, exitsLabel, timeframeLabel, parseWatchlist,
@@ -227,7 +228,8 @@ export function mount(root, { signal }) {
     const watch = watchlistField(strategy?.watchlist ?? [], errors);
     const sizing = sizingSection({ sizing: strategy?.sizing, defaultPercent: 10, errors });
     const exits = exitsSection({ exits: strategy?.exits, errors });
-    const mode = modeField(strategy?.mode ?? "paper", errors);
+    // A new strategy takes the server's mode: orders go to its one broker (docs/api.md, Strategies).
+    const mode = modeField(strategy?.mode ?? (isLive() ? "live" : "paper"), errors);
     const enabledF = strategy ? null : checkboxField({ label: "Enable it now", name: "enabled", checked: true,
       hint: "A running auto-trader trades enabled strategies." });
     if (enabledF) errors.set("enabled", enabledF.input);

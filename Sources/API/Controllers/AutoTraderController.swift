@@ -35,7 +35,7 @@ struct AutoTraderController {
 
     @Sendable func limits(_ req: Request) async throws -> AutoTraderResponse {
         let owner = try req.user.id
-        let limits = try req.decodeJSONBody(AutoTraderLimitsRequest.self).limits()
+        let limits = try req.decodeJSONBody(AutoTraderResponse.Limits.self).limits()
         let detail = "max_orders_per_second=\(limits.maxOrdersPerSecond)"
             + (limits.maxDailyLoss.map { " max_daily_loss=\($0.rupeesText)" } ?? "")
         return try await service.setLimits(owner, limits, audit: audit(req, owner, "autotrader.limits", detail))

@@ -63,6 +63,8 @@ struct AutoTraderResponse: Content {
         }
     }
 
+    /// The risk limits as answered, and as `PUT /api/autotrader/limits` reads them: rupee amounts and counts, null
+    /// (or absent) for no limit.
     struct Limits: Content {
         var maxOpenPositions: Int?
         var maxSymbolExposure: Double?
@@ -95,6 +97,31 @@ struct AutoTraderResponse: Content {
             try container.encode(maxOrdersPerSecond, forKey: .maxOrdersPerSecond)
             try container.encode(maxDailyLoss, forKey: .maxDailyLoss)
         }
+
+        /// The limits, each checked: counts of at least 1 (orders per second 1–9, under the exchange's 10), amounts
+        /// above zero with at most two decimals.
+        func limits() throws -> RiskLimits {
+            func amount(_ value: Double?, _ field: String) throws -> Money? {
+                guard let value else { return nil }
+                guard value > 0, value <= OrderLimits.maxValue.rupeesDouble * 1_000, let money = Money(rupees: value) else {
+                    throw APIError.validation(field, "\(field) must be a positive amount with at most two decimals")
+                }
+                return money
+            }
+            if let positions = maxOpenPositions, positions < 1 || positions > 1_000 {
+                throw APIError.validation("max_open_positions", "max_open_positions must be from 1 to 1000")
+            }
+            if let rate = maxOrdersPerSecond, rate < 1 || rate > 9 {
+                throw APIError.validation("max_orders_per_second",
+                                          "max_orders_per_second must be from 1 to 9 (NSE treats 10 a second as algorithmic)")
+            }
+            return RiskLimits(maxOpenPositions: maxOpenPositions,
+                              maxSymbolExposure: try amount(maxSymbolExposure, "max_symbol_exposure"),
+                              maxTotalExposure: try amount(maxTotalExposure, "max_total_exposure"),
+                              maxOrderValue: try amount(maxOrderValue, "max_order_value"),
+                              maxOrdersPerSecond: maxOrdersPerSecond ?? RiskLimits.defaultOrdersPerSecond,
+                              maxDailyLoss: try amount(maxDailyLoss, "max_daily_loss"))
+        }
     }
 
     var state: String
@@ -111,47 +138,6 @@ struct AutoTraderResponse: Content {
         case state, positions, limits
         case startedAt = "started_at", enabledStrategies = "enabled_strategies", killSwitch = "kill_switch"
         case cancelledOrders = "cancelled_orders", squareOffOrders = "square_off_orders"
-    }
-}
-
-/// `PUT /api/autotrader/limits`: rupee amounts and counts; null (or absent) removes a limit.
-struct AutoTraderLimitsRequest: Content {
-    var maxOpenPositions: Int?
-    var maxSymbolExposure: Double?
-    var maxTotalExposure: Double?
-    var maxOrderValue: Double?
-    var maxOrdersPerSecond: Int?
-    var maxDailyLoss: Double?
-
-    enum CodingKeys: String, CodingKey {
-        case maxOpenPositions = "max_open_positions", maxSymbolExposure = "max_symbol_exposure"
-        case maxTotalExposure = "max_total_exposure", maxOrderValue = "max_order_value"
-        case maxOrdersPerSecond = "max_orders_per_second", maxDailyLoss = "max_daily_loss"
-    }
-
-    /// The limits, each checked: counts of at least 1 (orders per second 1–9, under the exchange's 10), amounts
-    /// above zero with at most two decimals.
-    func limits() throws -> RiskLimits {
-        func amount(_ value: Double?, _ field: String) throws -> Money? {
-            guard let value else { return nil }
-            guard value > 0, value <= OrderLimits.maxValue.rupeesDouble * 1_000, let money = Money(rupees: value) else {
-                throw APIError.validation(field, "\(field) must be a positive amount with at most two decimals")
-            }
-            return money
-        }
-        if let positions = maxOpenPositions, positions < 1 || positions > 1_000 {
-            throw APIError.validation("max_open_positions", "max_open_positions must be from 1 to 1000")
-        }
-        if let rate = maxOrdersPerSecond, rate < 1 || rate > 9 {
-            throw APIError.validation("max_orders_per_second",
-                                      "max_orders_per_second must be from 1 to 9 (NSE treats 10 a second as algorithmic)")
-        }
-        return RiskLimits(maxOpenPositions: maxOpenPositions,
-                          maxSymbolExposure: try amount(maxSymbolExposure, "max_symbol_exposure"),
-                          maxTotalExposure: try amount(maxTotalExposure, "max_total_exposure"),
-                          maxOrderValue: try amount(maxOrderValue, "max_order_value"),
-                          maxOrdersPerSecond: maxOrdersPerSecond ?? RiskLimits.defaultOrdersPerSecond,
-                          maxDailyLoss: try amount(maxDailyLoss, "max_daily_loss"))
     }
 }
 
