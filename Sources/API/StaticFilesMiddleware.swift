@@ -6,7 +6,8 @@ struct StaticFilesMiddleware: AsyncMiddleware {
     let files: FileMiddleware
 
     init(publicDirectory: String) {
-        files = FileMiddleware(publicDirectory: publicDirectory, defaultFile: "index.html")
+        // `/docs` answers with a redirect to `/docs/`, whose index.html is the API's readable documentation.
+        files = FileMiddleware(publicDirectory: publicDirectory, defaultFile: "index.html", directoryAction: .redirect)
     }
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {

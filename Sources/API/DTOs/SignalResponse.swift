@@ -95,4 +95,11 @@ struct SignalsResponse: Content {
         case signals
         case nextAfter = "next_after"
     }
+
+    /// `next_after` is `null` on the last page, as on the other listings.
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(signals, forKey: .signals)
+        try container.encode(nextAfter, forKey: .nextAfter)
+    }
 }
