@@ -90,7 +90,9 @@ struct AngelOneBrokerTests {
                   quantity: quantity, limitPrice: limit.map { Money(paise: $0) }, createdAt: Date())
     }
 
-    func eventually(timeout: Duration = .seconds(15), _ condition: () -> Bool) async -> Bool {
+    /// Up to a minute by default: the whole suite runs in parallel on two cores, where the broker's reconnection
+    /// and reconciliation tasks can wait many seconds for a thread (a CI run once needed more than 15 s).
+    func eventually(timeout: Duration = .seconds(60), _ condition: () -> Bool) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if condition() { return true }

@@ -256,8 +256,9 @@ final class AutoTraderService: Sendable {
     /// Refreshes the account figures of every running auto-trader, and trips the kill switch of one that reached
     /// its daily loss limit. Run every second by a background job.
     func refreshAccounts() async {
-        guard let stored = try? await states.all() else { return }
-        for state in stored where state.running && autoTrader.isActive(state.owner) {
+        // Only the auto-traders running here: an idle server reads nothing.
+        for owner in autoTrader.activeOwners {
+            guard let state = try? await states.get(owner), state.running else { continue }
             guard let account = try? await refreshedAccount(state) else { continue }
             autoTrader.updateAccount(state.owner, account)
             let risk = RiskManager(limits: state.limits, charges: nil)

@@ -127,6 +127,9 @@ public final class AutoTrader: Sendable {
 
     public func isActive(_ owner: UserID) -> Bool { state.withLock { $0.sessions[owner] != nil } }
 
+    /// The users whose auto-trader is running here.
+    public var activeOwners: [UserID] { state.withLock { Array($0.sessions.keys) } }
+
     /// The account figures the risk check reads, refreshed from the books.
     public func updateAccount(_ owner: UserID, _ account: RiskAccount) {
         state.withLock { $0.sessions[owner]?.account = account }
