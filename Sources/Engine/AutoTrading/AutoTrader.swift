@@ -70,6 +70,8 @@ public final class AutoTrader: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Whether any session runs: read on every tick without the lock, so an idle auto-trader costs one load.
+    private let running = Atomic<Bool>(false)
     private let charges: ChargeSchedule?
     private let makeID: @Sendable () -> UUID
 
@@ -163,6 +165,7 @@ public final class AutoTrader: Sendable {
         }
         state.watchers = watchers
         state.intervals = intervals
+        running.store(!state.sessions.isEmpty, ordering: .relaxed)
         state.bars = state.bars.filter { intervals[$0.key.symbol]?.contains($0.key.interval) == true }
     }
 
@@ -172,11 +175,13 @@ public final class AutoTrader: Sendable {
     /// closed and on its stops, and places the approved orders: `broker` takes each at once if it can, so it is
     /// matched against this same tick.
     public func process(_ tick: Tick, broker: any Broker) -> [AutoTrade] {
-        state.withLock { state in
+        guard running.load(ordering: .relaxed) else { return [] }
+        return state.withLock { state in
             guard let owners = state.watchers[tick.symbol], let intervals = state.intervals[tick.symbol] else {
                 return []
             }
-            var closed: [CandleInterval: Candle] = [:]
+            // At most one bar per interval closes on a tick: a few entries, looked up linearly.
+            var closed: [(interval: CandleInterval, bar: Candle)] = []
             for interval in intervals {
                 let key = BarKey(symbol: tick.symbol, interval: interval)
                 let start = interval.bucketStart(for: tick.time)
@@ -186,7 +191,7 @@ public final class AutoTrader: Sendable {
                         state.bars[key] = bar
                     } else if bar.time < start {
                         // The tick that opens a bar closes the one before: decided and priced at this tick.
-                        closed[interval] = bar
+                        closed.append((interval, bar))
                         state.bars[key] = Candle(time: start, tick: tick)
                     }
                 } else {
@@ -200,7 +205,7 @@ public final class AutoTrader: Sendable {
                 let account = session.account
                 for lane in session.desk.lanes(watching: tick.symbol) {
                     let timeframe = session.desk.plan(of: lane).timeframe
-                    if let bar = closed[timeframe] {
+                    if let bar = closed.first(where: { $0.interval == timeframe })?.bar {
                         session.desk.barClosed(lane: lane, bar: bar, price: tick.price, time: tick.time,
                                                account: { account }, into: &decisions)
                     }

@@ -12,17 +12,8 @@ public struct StrategyPositions: Sendable {
         public var entryPrice: Money = .zero
         public var entryTime: Date?
         public var highWater: Money = .zero
-        public var working: (id: OrderID, side: OrderSide, quantity: Int64)? {
-            get { workingID.map { ($0, workingSide!, workingQuantity) } }
-            set {
-                workingID = newValue?.id
-                workingSide = newValue?.side
-                workingQuantity = newValue?.quantity ?? 0
-            }
-        }
-        var workingID: OrderID?
-        var workingSide: OrderSide?
-        var workingQuantity: Int64 = 0
+        /// The lane's order still pending.
+        public var working: Order?
     }
 
     let database: any Database
@@ -39,7 +30,7 @@ public struct StrategyPositions: Sendable {
             guard let strategy = model.strategyID, let order = try? model.toCore() else { continue }
             var lane = lanes[StrategyID(strategy)]?[order.symbol] ?? Lane()
             if order.status == .pending {
-                lane.working = (order.id, order.side, order.quantity)
+                lane.working = order
             } else if let price = order.fillPrice {
                 switch order.side {
                 case .buy:
