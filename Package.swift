@@ -38,6 +38,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.20.0"),
         .package(url: "https://github.com/vapor/websocket-kit.git", from: "2.15.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.65.0"),
+        // MARK: - TLS for the server's own listener (TLS_CERT, TLS_KEY)
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.27.0"),
     ],
     targets: [
         // MARK: - domain (pure: no I/O, no clocks, no frameworks)
@@ -104,6 +106,7 @@ let package = Package(
                 .product(name: "JWT", package: "jwt"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: strictSettings
         ),
@@ -165,7 +168,7 @@ let package = Package(
         .testTarget(
             name: "APITests",
             dependencies: ["API", "TestSupport", "FakeVenues", "AngelOne",
-                           .product(name: "VaporTesting", package: "vapor")]
+                           .product(name: "VaporTesting", package: "vapor"), .product(name: "JWT", package: "jwt")]
         ),
     ]
 )

@@ -146,8 +146,11 @@ section "6/7 process tests: the real stockcart binary over loopback"
 limit 20m swift build --product stockcart "${JOBS[@]}"   # already built in step 3: a quick up-to-date check
 limit 20m swift build --product fake-venues "${JOBS[@]}" # the fake Angel One venues the live-trading tests run against
 BIN_DIR=$(swift build --show-bin-path)
-STOCKCART_BIN="$BIN_DIR/stockcart" STOCKCART_REQUIRE_BIN=1 \
-    limit 15m python3 -m pytest tests/process -q -rs -p no:cacheprovider
+# The tests that run several instances on one PostgreSQL get this run's server (each makes a database of its own).
+PG_FOR_PROCESS=()
+[[ -n "$PG_URL" ]] && PG_FOR_PROCESS=(STOCKCART_TEST_POSTGRES_URL="$PG_URL" STOCKCART_REQUIRE_POSTGRES=1)
+env "${PG_FOR_PROCESS[@]}" STOCKCART_BIN="$BIN_DIR/stockcart" STOCKCART_REQUIRE_BIN=1 \
+    timeout --kill-after=30s 15m python3 -m pytest tests/process -q -rs -p no:cacheprovider
 
 # --------------------------------------------------------------------------------------------------------------
 section "7/7 browser tests: the web UI in headless Chromium"

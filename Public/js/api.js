@@ -2,8 +2,9 @@
 //
 // Errors become ApiError {status, reason, field}: the server's own `reason` (written for people) and the snake_case
 // `field` it names, so forms can show the message next to that field. Network failures are status 0. A 401 on an
-// authenticated call means the token expired or was revoked: the session is dropped and "unauthorized" is emitted,
-// and the app sends the user to log in, remembering where they were going.
+// authenticated call means the token expired or was revoked: "unauthorized" is emitted, and the app sends the user
+// to log in, remembering where they were going. A 403 saying the account has been disabled emits "disabled" with
+// that reason: the app signs out and the login page shows it. Both carry the token that was refused.
 
 import { bus } from "./events.js";
 import { token } from "./session.js";
@@ -26,6 +27,8 @@ export class ApiError extends Error {
 }
 
 const DEFAULT_TIMEOUT_MS = 15000;
+// The 403 of an account an administrator disabled (any other 403, such as "administrators only", is a plain refusal).
+const DISABLED_REASON = /account has been disabled/i;
 
 function messageFor(status, body, response) {
   if (body && typeof body.reason === "string" && body.reason) {
@@ -47,6 +50,8 @@ const FIELD_WORDS = {
   limit_price: "Limit price",
   cart_item_id: "Cart item",
   email: "Email",
+  current_password: "Current password",
+  new_password: "New password",
   password: "Password",
   quantity: "Quantity",
   symbol: "Symbol",
@@ -145,11 +150,16 @@ export async function request(method, path, { body, headers = {}, signal, auth =
 
   if (response.status === 401 && auth) {
     // Only an authenticated call can tell us the session is gone; login's own 401 is a wrong password.
-    if (token() === bearer) bus.emit("unauthorized");
+    if (token() === bearer) bus.emit("unauthorized", { token: bearer });
     throw new ApiError(401, "Your session has ended. Please log in again.");
   }
+  const message = messageFor(response.status, data, response);
+  if (response.status === 403 && auth && DISABLED_REASON.test(data?.reason ?? "")) {
+    if (token() === bearer) bus.emit("disabled", { token: bearer, reason: message });
+    throw new ApiError(403, message);
+  }
   const retry = Number(response.headers.get("Retry-After"));
-  throw new ApiError(response.status, messageFor(response.status, data, response), {
+  throw new ApiError(response.status, message, {
     field: data?.field ?? null,
     requestId: response.headers.get("X-Request-Id"),
     retryAfter: Number.isFinite(retry) && retry > 0 ? retry : null,

@@ -1,9 +1,11 @@
 // The StockCart web app: wires the session, the live socket, the shared stores, the notifications and the router
 // together, and owns the shell (navigation, badges, connection indicator with the feed's health, the LIVE marker and
-// the broker banner, toasts for live events, the auto-trading events handed to the pages).
+// the broker banner, toasts for live events, the auto-trading events handed to the pages, the account links with the
+// administrators' one, logging out, and the end of a session: expired, revoked or the account disabled).
 
 import { bus } from "./events.js";
 import * as session from "./session.js";
+import * as api from "./api.js";
 import * as store from "./store.js";
 import * as notifications from "./notifications.js";
 import { socket } from "./ws.js";
@@ -29,6 +31,8 @@ import * as strategiesPage from "./pages/strategies.js";
 import * as autotraderPage from "./pages/autotrader.js";
 import * as backtestPage from "./pages/backtest.js";
 import * as performancePage from "./pages/performance.js";
+import * as accountPage from "./pages/account.js";
+import * as adminPage from "./pages/admin.js";
 
 // Any Content-Security-Policy violation is a bug: make it loud in the console (the browser tests fail on it).
 document.addEventListener("securitypolicyviolation", (event) => {
@@ -55,11 +59,13 @@ route("/autotrader", autotraderPage, { name: "autotrader" });
 route("/backtest", backtestPage, { name: "backtest" });
 route("/backtest/:id", backtestPage, { name: "backtest-one" });
 route("/performance", performancePage, { name: "performance" });
+route("/account", accountPage, { name: "account" });
+route("/admin", adminPage, { name: "admin" });
 
 const NAV_FOR_ROUTE = { market: "market", stock: "market", rules: "rules", cart: "cart", orders: "orders",
   portfolio: "portfolio", notifications: "notifications", broker: "broker", reconciliation: "broker",
   strategies: "strategies", autotrader: "autotrader", backtest: "backtest", "backtest-one": "backtest",
-  performance: "performance" };
+  performance: "performance", account: "account", admin: "admin" };
 // Where the navigation has one entry for several pages (the auto-trading ones on narrow screens and phones).
 const NAV_GROUP = { strategies: "auto", autotrader: "auto", backtest: "auto", performance: "auto" };
 
@@ -209,11 +215,35 @@ bus.on("notifications", ({ unread }) => {
 });
 
 document.getElementById("skip-link").addEventListener("click", () => document.getElementById("main").focus());
-document.getElementById("logout").addEventListener("click", () => {
+
+// Logging out (the top bar's button, or "logout" on the bus from the account page, where it is on phones) revokes
+// the token on the server (every token of the user: all devices) before the local session is forgotten; if the
+// server cannot be reached the local session ends all the same.
+const LOGOUT_TIMEOUT_MS = 5000;
+const logoutButton = document.getElementById("logout");
+let loggingOut = false;
+async function logOut() {
+  if (loggingOut || !session.getSession()) return;
+  loggingOut = true;
+  logoutButton.disabled = true;
+  const bearer = session.token();
+  // The server closes this user's sockets (4401/4001) as it revokes the token: that is this logout, not a session ending.
+  socket.stop();
+  if (bearer) {
+    try {
+      await api.post("/api/auth/logout", undefined, {
+        auth: false, headers: { Authorization: `Bearer ${bearer}` }, timeout: LOGOUT_TIMEOUT_MS,
+      });
+    } catch { /* already revoked, offline, server down: signed out here regardless */ }
+  }
+  loggingOut = false;
+  logoutButton.disabled = false;
   session.signOut();
   navigate("/login");
-  toast({ title: "Logged out", text: "See you soon." });
-});
+  toast({ title: "Logged out", text: "You are signed out on every device." });
+}
+logoutButton.addEventListener("click", () => logOut());
+bus.on("logout", () => logOut());
 
 // ---- live events ---------------------------------------------------------------------------------------------
 
@@ -303,18 +333,48 @@ socket.on("live", ({ reconnected }) => {
   resyncCurrent();
 });
 
-socket.on("unauthorized", () => bus.emit("unauthorized"));
+// The server closed the socket for its token (4401 refused, 4001 revoked). If the session was renewed meanwhile (a
+// password change) the socket starts again with the new token; otherwise the API says why: a 401 (revoked, expired)
+// or a 403 (account disabled) ends the session through api.js; any other answer ends it too.
+socket.on("unauthorized", (detail) => afterRenewal(() => {
+  if (loggingOut || !session.getSession()) return;
+  if (detail?.token && detail.token !== session.token()) {
+    socket.start();
+    return;
+  }
+  api.get("/api/auth/me").then(
+    () => bus.emit("unauthorized", detail),
+    (error) => { if (error.status !== 401 && error.status !== 403) bus.emit("unauthorized", detail); },
+  );
+}));
 
 // ---- session lifecycle -------------------------------------------------------------------------------------------
 
 let signedInAs = null;
 
+/** The account's e-mail, and the administrators' links (shown to the admin role only; the server checks it anyway). */
+function showUser(user) {
+  const emailEl = document.getElementById("account-email");
+  emailEl.textContent = user?.email ?? "";
+  emailEl.title = user?.email ?? "";
+  const admin = user?.role === "admin";
+  for (const link of document.querySelectorAll("[data-admin-only]")) link.hidden = !admin;
+}
+
+/** The user as the server knows it now (the role may have changed since the session was stored). */
+async function loadMe() {
+  try {
+    const me = await api.get("/api/auth/me");
+    if (me?.id) session.updateUser(me);
+  } catch { /* a 401 or 403 ends the session (api.js); otherwise the stored role stands until the next sign-in */ }
+}
+
 function onSignedIn(current) {
+  showUser(current.user);
   if (signedInAs === current.user.id) return;
   signedInAs = current.user.id;
   document.body.classList.remove("signed-out");
-  document.getElementById("account-email").textContent = current.user.email;
-  document.getElementById("account-email").title = current.user.email;
+  loadMe();
   notifications.useUser(current.user.id);
   store.resetUserState();
   socket.start();
@@ -335,7 +395,7 @@ function onSignedOut() {
   killTripped = null;
   clearToasts();
   document.body.classList.add("signed-out");
-  document.getElementById("account-email").textContent = "";
+  showUser(null);
   socket.stop();
   status.stop();
   store.resetUserState();
@@ -344,20 +404,43 @@ function onSignedOut() {
 
 bus.on("session", (current) => (current ? onSignedIn(current) : onSignedOut()));
 
-// A 401 from the API or a 4401 from the socket: the token expired or was revoked. Back to log in, and then back
-// to where the user was.
+/** Runs `fn` now, or once the token change under way (a password change) has settled. */
+function afterRenewal(fn) {
+  const pending = session.renewal();
+  if (pending) pending.then(() => fn());
+  else fn();
+}
+
+// A 401 from the API (or the socket refused, confirmed by one): the token expired or was revoked. Back to log in,
+// and then back to where the user was. A 403 "account disabled": signed out, and the login page says why. Either is
+// ignored for a token older than the session's (renewed meanwhile) and while logging out.
 let expiring = false;
-bus.on("unauthorized", () => {
-  if (expiring) return;
+let resyncTimer = null;
+function endSession(detail, { disabledReason = null } = {}) {
+  if (expiring || loggingOut) return;
+  if (detail?.token && session.token() && detail.token !== session.token()) {
+    // A request that crossed a password change: the page asks again, with the new token (once for a burst).
+    clearTimeout(resyncTimer);
+    resyncTimer = setTimeout(() => resyncCurrent(), 100);
+    return;
+  }
   expiring = true;
   const here = currentPath();
   const wasSignedIn = Boolean(session.getSession());
-  session.signOut();
-  const next = here.startsWith("/login") || here.startsWith("/signup") ? "/" : here;
-  navigate(`/login?next=${encodeURIComponent(next)}&expired=1`, { replace: true });
-  if (wasSignedIn) toast({ title: "Session ended", text: "Please log in again to continue.", tone: "warn" });
+  session.signOut({ reason: disabledReason });
+  if (disabledReason) {
+    navigate("/login?disabled=1", { replace: true });
+  } else {
+    const next = here.startsWith("/login") || here.startsWith("/signup") ? "/" : here;
+    navigate(`/login?next=${encodeURIComponent(next)}&expired=1`, { replace: true });
+    if (wasSignedIn) toast({ title: "Session ended", text: "Please log in again to continue.", tone: "warn" });
+  }
   setTimeout(() => { expiring = false; }, 500);
-});
+}
+
+bus.on("unauthorized", (detail) => afterRenewal(() => endSession(detail)));
+bus.on("disabled", (detail) => afterRenewal(() => endSession(detail,
+  { disabledReason: detail?.reason || "This account has been disabled by an administrator." })));
 
 // ---- go ------------------------------------------------------------------------------------------------------
 

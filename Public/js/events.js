@@ -25,8 +25,9 @@ export class Emitter {
 }
 
 /**
- * App-wide events: "session" (signed in/out), "cart" (count changed), "unauthorized", "resync", and the live events
- * the shell hands to the pages: "cart.added", "rule.fired", "order.updated", "signal", "autotrader",
- * "backtest.progress", "backtest.done".
+ * App-wide events: "session" (signed in/out, or the user's details refreshed), "cart" (count changed),
+ * "unauthorized" (a token refused: {token}), "disabled" (the account was disabled: {token, reason}), "logout" (asks
+ * the shell to log out), "resync", and the live events the shell hands to the pages: "cart.added", "rule.fired",
+ * "order.updated", "signal", "autotrader", "backtest.progress", "backtest.done".
  */
 export const bus = new Emitter();

@@ -9,7 +9,9 @@
 //   idle          signed out / stopped
 //
 // The token goes in a first {"type":"auth"} message, not the URL, so it never lands in access logs. A close with
-// code 4401 means the token was refused: the session is over, so "unauthorized" is emitted and retrying stops.
+// code 4401 (token refused) or 4001 (token revoked: a logout, a password change, an account disabled) stops retrying
+// and emits "unauthorized" with the code and the token this connection used; the shell finds out whether the session
+// is over (the API says 401 or 403) or was renewed meanwhile (a new token: it starts the socket again).
 // Pages say which symbols they need with watch(symbols) → unwatch(); the socket subscribes to the union and, after
 // every reconnect, subscribes again to all of it.
 
@@ -22,7 +24,7 @@ const OFFLINE_AFTER_FAILURES = 6;     // about 15 s of failed attempts
 const HEARTBEAT_EVERY_MS = 10000;      // check the line this often
 const SILENCE_PING_MS = 15000;         // nothing heard for this long: send {"type":"ping"}
 const SILENCE_DEAD_MS = 30000;         // nothing heard for this long (after a ping): the connection is dead
-const AUTH_CLOSE_CODE = 4401;
+const AUTH_CLOSE_CODES = new Set([4401, 4001]);
 const AUTH_TIMEOUT_MS = 10000;         // no "welcome" this long after opening: retry
 
 export class LiveSocket extends Emitter {
@@ -161,10 +163,10 @@ export class LiveSocket extends Emitter {
       if (ws !== this.#ws) return;
       this.#ws = null;
       clearInterval(this.#heartbeatTimer);
-      if (event.code === AUTH_CLOSE_CODE) {
+      if (AUTH_CLOSE_CODES.has(event.code)) {
         this.#running = false;
         this.#setState("idle");
-        this.emit("unauthorized");
+        this.emit("unauthorized", { code: event.code, reason: event.reason, token });
         return;
       }
       if (this.#running) this.#scheduleRetry();

@@ -6,7 +6,8 @@ import Vapor
 /// The database for a one-shot command (`import-candles`, `backtest --symbol`): the server's own, from the same
 /// configuration, migrated to the current schema.
 enum CommandDatabase {
-    static func open(_ app: Application, config: AppConfig) async throws {
+    @discardableResult
+    static func open(_ app: Application, config: AppConfig) async throws -> DatabaseSetup.Target {
         try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
         let target = try DatabaseSetup.Target.from(databaseURL: config.databaseURL, dataDirectory: config.dataDirectory)
         try DatabaseSetup.register(target, on: app.databases)
@@ -14,5 +15,6 @@ enum CommandDatabase {
                                                    eventLoops: Array(app.eventLoopGroup.makeIterator()), logger: app.logger)
         app.migrations.add(StockCartMigrations.all)
         try await app.autoMigrate()
+        return target
     }
 }

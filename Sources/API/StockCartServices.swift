@@ -19,8 +19,7 @@ final class StockCartServices: Sendable {
     let sockets: SocketHub
     let prices: PriceBroadcaster
     let telemetry: Telemetry
-    let tokens: TokenService
-    let loginLimiter: LoginRateLimiter
+    let security: AccountSecurity
     let charges: ChargeSchedule
     /// Users' own broker sessions (Angel One).
     let brokerSessions: BrokerSessions
@@ -30,8 +29,8 @@ final class StockCartServices: Sendable {
     let backtests: BacktestRunner
 
     init(config: AppConfig, clock: any TimeSource, hub: MarketHub, engine: AutomationEngine, broker: any Broker,
-         feed: any QuoteFeed, jobs: BackgroundJobs, sockets: SocketHub, prices: PriceBroadcaster, telemetry: Telemetry, tokens: TokenService,
-         loginLimiter: LoginRateLimiter, charges: ChargeSchedule, brokerSessions: BrokerSessions,
+         feed: any QuoteFeed, jobs: BackgroundJobs, sockets: SocketHub, prices: PriceBroadcaster, telemetry: Telemetry,
+         security: AccountSecurity, charges: ChargeSchedule, brokerSessions: BrokerSessions,
          vault: CredentialVault?, autoTrading: AutoTraderService, backtests: BacktestRunner) {
         self.autoTrading = autoTrading
         self.backtests = backtests
@@ -45,14 +44,21 @@ final class StockCartServices: Sendable {
         self.sockets = sockets
         self.prices = prices
         self.telemetry = telemetry
-        self.tokens = tokens
-        self.loginLimiter = loginLimiter
+        self.security = security
         self.charges = charges
         self.brokerSessions = brokerSessions
         self.vault = vault
     }
 
     var feedName: String { feed.name }
+    var tokens: TokenService { security.tokens }
+    var authenticator: Authenticator { security.authenticator }
+    /// When this process started serving (for the administrators' health page).
+    let startedAt = Date()
+    /// Which process this is, for operators looking at several: host, port and process id.
+    var instanceName: String {
+        "\(ProcessInfo.processInfo.hostName):\(config.port) pid \(ProcessInfo.processInfo.processIdentifier)"
+    }
 
     /// The order store as this server's broker needs it: StockCart sets cash and shares aside for the paper broker;
     /// a real broker checks its own account.

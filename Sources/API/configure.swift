@@ -108,11 +108,21 @@ public func configure(_ app: Application, config: AppConfig, overrides: AppOverr
         in: config.dataDirectory, persistent: target != .sqliteMemory)
     await app.jwt.keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
     let tokens = TokenService(keys: app.jwt.keys, lifetime: config.tokenLifetimeSeconds)
+    let notifications = try ClusterNotifications(target: target, database: app.db,
+                                                 logger: Logger(label: "stockcart.cluster"))
+    let directory = AccessDirectory { [db = app.db] user in try await UserStore(database: db).access(id: user.rawValue) }
+    let authenticator = Authenticator(tokens: tokens, directory: directory)
+    let security = AccountSecurity(
+        tokens: tokens, authenticator: authenticator,
+        changes: AccessChanges(notifications: notifications, directory: directory, authenticator: authenticator,
+                               sockets: sockets, logger: Logger(label: "stockcart.auth")),
+        loginLimiter: LoginRateLimiter(maxFailures: config.loginMaxFailures, window: config.loginWindowSeconds),
+        requestLimiter: APIRateLimiter(perSecond: config.apiRateLimit, burst: config.apiRateBurst))
+    jobs.add { [eventLoop = app.eventLoopGroup.next()] in await notifications.run(on: eventLoop) }
 
     let services = StockCartServices(
         config: config, clock: clock, hub: hub, engine: engine, broker: broker, feed: feed, jobs: jobs,
-        sockets: sockets, prices: prices, telemetry: telemetry, tokens: tokens,
-        loginLimiter: LoginRateLimiter(maxFailures: config.loginMaxFailures, window: config.loginWindowSeconds),
+        sockets: sockets, prices: prices, telemetry: telemetry, security: security,
         charges: charges, brokerSessions: brokerSessions.sessions, vault: brokerSessions.vault,
         autoTrading: autoTrading, backtests: backtests)
     app.storage[StockCartServices.Key.self] = services
@@ -120,6 +130,7 @@ public func configure(_ app: Application, config: AppConfig, overrides: AppOverr
     // MARK: HTTP
     app.http.server.configuration.hostname = config.host
     app.http.server.configuration.port = config.port
+    if let tls = config.tls { app.http.server.configuration.tlsConfiguration = try ServerTLS.configuration(tls) }
     // Clients send small JSON bodies, never compressed ones: no decompression stage in every request's pipeline
     // (and no decompression bombs).
     app.http.server.configuration.requestDecompression = .disabled
@@ -129,7 +140,7 @@ public func configure(_ app: Application, config: AppConfig, overrides: AppOverr
     // the requests (the counts and latencies are in /metrics at every level).
     app.middleware.use(RouteLoggingMiddleware(logLevel: .debug))
     app.middleware.use(MetricsMiddleware(telemetry: telemetry))
-    app.middleware.use(SecurityHeadersMiddleware())
+    app.middleware.use(SecurityHeadersMiddleware(overTLS: config.tls != nil))
     app.middleware.use(APIErrorMiddleware())
     if !config.corsOrigins.isEmpty {
         app.middleware.use(CORSMiddleware(configuration: .init(

@@ -2,7 +2,9 @@ import Vapor
 
 /// Every route: public ones (health, auth, market data) and the ones that need a signed-in user.
 func routes(_ app: Application, services: StockCartServices) throws {
-    let protected = app.grouped(BearerAuthMiddleware(tokens: services.tokens))
+    let protected = app.grouped(BearerAuthMiddleware(authenticator: services.authenticator),
+                                APIRateLimitMiddleware(limiter: services.security.requestLimiter))
+    let administrators = protected.grouped(AdminOnlyMiddleware())
 
     OperationsController(services: services).register(on: app)
     AuthController(services: services).register(public: app, protected: protected)
@@ -19,5 +21,6 @@ func routes(_ app: Application, services: StockCartServices) throws {
     AutoTraderController(services: services).register(on: protected)
     BacktestController(services: services).register(on: protected)
     PerformanceController(services: services).register(on: protected)
+    AdminController(services: services).register(on: administrators)
     SocketController(services: services).register(on: app)
 }

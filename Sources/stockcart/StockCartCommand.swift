@@ -13,7 +13,7 @@ struct StockCartCommand: AsyncParsableCommand {
         BROKER, SIM_SEED, LOG_LEVEL, …); see docs/configuration.md. With none set, StockCart runs on SQLite in \
         ./data with the simulated market and the paper broker.
         """,
-        subcommands: [Serve.self, Migrate.self, ImportCandles.self, Indicators.self, Backtest.self],
+        subcommands: [Serve.self, Migrate.self, UserCommand.self, ImportCandles.self, Indicators.self, Backtest.self],
         defaultSubcommand: Serve.self
     )
 }
@@ -71,6 +71,6 @@ struct Migrate: AsyncParsableCommand {
 /// A Vapor application whose own command line is fixed (ArgumentParser owns the real one).
 func makeApplication(arguments: [String], logLevel: String) async throws -> Application {
     var environment = Environment(name: "production", arguments: arguments + ["--log", logLevel])
-    try LoggingSystem.bootstrap(from: &environment)
+    try LoggingSystem.bootstrapRedacting(from: &environment)
     return try await Application.make(environment)
 }

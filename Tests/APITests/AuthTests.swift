@@ -96,7 +96,7 @@ struct AuthTests {
             let forged = String(token.dropLast(3)) + (token.hasSuffix("abc") ? "xyz" : "abc")
             #expect(try await app.send(.GET, "/api/rules", token: forged).status == .unauthorized)
             let expired = try await app.services.tokens.issue(
-                for: UserID(UUID(uuidString: id)!), now: Date().addingTimeInterval(-8 * 24 * 3600))
+                for: UserID(UUID(uuidString: id)!), sessionVersion: 0, now: Date().addingTimeInterval(-8 * 24 * 3600))
             let reply = try await app.send(.GET, "/api/auth/me", token: expired)
             #expect(reply.status == .unauthorized)
             #expect(reply.reason?.contains("expired") == true)

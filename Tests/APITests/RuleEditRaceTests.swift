@@ -17,7 +17,8 @@ struct RuleEditRaceTests {
     @Test("edits hammered against firings: fire count, cart and state agree, and the rule still fires",
           arguments: TestDatabase.enabled)
     func hammer(database: TestDatabase) async throws {
-        try await withTestApp(database) { app in
+        // Hammers the API on purpose, far past the per-user limit (which TokenSecurityTests covers).
+        try await withTestApp(database, configure: unthrottled) { app in
             let (token, _) = try await app.register()
             let price = app.price("ITC")
             let id = try #require(try await app.createRule(token, symbol: "ITC", min: rupees(price - 50),

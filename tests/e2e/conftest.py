@@ -4,6 +4,8 @@ Selenium through Debian's chromedriver.
 * ``live_server``: one server per test module (``SIM_TICK_MS=250``, ``BCRYPT_COST=4``, its own ``DATA_DIR``), started
   from the repo root so it serves ``Public/``. Its log is printed under any test of the module that fails.
 * ``server_factory``: servers a test owns (the restart test stops and starts its own).
+* ``make_admin``: ``make_admin(email)`` creates an administrator in the module server's database with the server's own
+  CLI (``stockcart user create --email E --admin``, the password on stdin), run with the server's environment.
 * ``browser``: opens Chromium windows (``browser()`` desktop 1366×900, ``browser(phone=True)`` 360×780). At teardown
   every window's console is checked: any SEVERE entry fails the test, except network errors the test declared it
   provokes (``allow_console``). Failing tests leave a screenshot in tests/output/screenshots/failures/.
@@ -18,6 +20,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 from typing import Callable
@@ -38,7 +41,7 @@ from helpers import (  # noqa: E402,F401  (fixtures and the report hook, for pyt
     server_factory,
     stockcart_bin,
 )
-from ui import Browser, SCREENSHOT_DIR  # noqa: E402
+from ui import Browser, PASSWORD, SCREENSHOT_DIR  # noqa: E402
 
 VENDOR_FILE = REPO_ROOT / "Public" / "vendor" / "lightweight-charts.js"
 
@@ -87,6 +90,24 @@ def live_server(stockcart_bin: Path, tmp_path_factory: pytest.TempPathFactory):
                 server.kill()
             except Exception as error:  # never hide the tests' own failures
                 print(f"could not kill stockcart: {error}")
+
+
+@pytest.fixture(scope="module")
+def make_admin(live_server, stockcart_bin: Path) -> Callable[..., str]:
+    """make_admin(email, password=PASSWORD) → email: `stockcart user create --email E --admin` with the password as
+    standard input's first line (the CLI reads it from there when stdin is not a terminal), in the module server's
+    environment (same DATA_DIR, so the same SQLite database the running server uses). Fails with the CLI's output."""
+
+    def create(email: str, password: str = PASSWORD) -> str:
+        result = subprocess.run(
+            [str(stockcart_bin), "user", "create", "--email", email, "--admin"],
+            input=password + "\n", env=live_server.env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
+        )
+        assert result.returncode == 0, (f"`stockcart user create --email {email} --admin` exited {result.returncode}\n"
+                                        f"stdout: {result.stdout}\nstderr: {result.stderr}")
+        return email
+
+    return create
 
 
 @pytest.fixture(autouse=True)

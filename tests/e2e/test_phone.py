@@ -99,3 +99,12 @@ def test_every_page_fits_a_phone(live_server, browser):
     b.wait(lambda d: b.count(".note") >= 2, "notifications")
     assert_fits(b, "notifications")
     b.screenshot("notifications")
+
+    # The account page (reached from the person icon) carries Log out on phones, where the top bar has no room for it.
+    b.click("#account-link")
+    b.wait(lambda d: b.hash_path() == "/account", "the account page")
+    b.find('[data-testid="password-form"]')
+    b.find('[data-testid="account-logout"]')
+    assert not b.find("#logout", visible=False).is_displayed()
+    assert_fits(b, "account")
+    b.screenshot("account")

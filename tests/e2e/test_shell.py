@@ -131,7 +131,7 @@ def test_first_screens_paint_fast_and_console_stays_clean(live_server, browser):
 
     # Every page once, with no console allowances at all (the fixture fails on any SEVERE entry), and every
     # control on it has an accessible name.
-    for path in ("/stock/M%26M", "/rules", "/cart", "/orders", "/portfolio", "/notifications", "/"):
+    for path in ("/stock/M%26M", "/rules", "/cart", "/orders", "/portfolio", "/notifications", "/account", "/"):
         b.go(path)
         b.wait(lambda d: b.count("main .loading:not([hidden])") == 0 and b.count("main > *") > 0, f"page {path} to load")
         unnamed = b.unnamed_controls()

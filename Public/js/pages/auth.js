@@ -1,6 +1,8 @@
 // Sign up and log in. Messages come from the API (a taken e-mail, a short password, a wrong password, too many
-// attempts) and are shown next to the field the API names, or above the form when it names none. After signing
-// in the user goes where they were going (?next=…), or to the market watch.
+// attempts, a disabled account) and are shown next to the field the API names, or above the form when it names
+// none. After signing in the user goes where they were going (?next=…), or to the market watch. A session that
+// ended is explained above the form: expired or revoked (?expired=1), or the account disabled (?disabled=1, with the
+// server's reason when this tab heard it).
 
 import * as api from "../api.js";
 import * as session from "../session.js";
@@ -39,9 +41,13 @@ function authPage(mode) {
 
       const formError = h("div.form-error", { attrs: { role: "alert" }, dataset: { testid: "form-error" } });
       const submit = h("button.btn.btn-primary.btn-block.btn-lg", { type: "submit", text: isSignup ? "Create account" : "Log in" });
-      const notice = query.expired
-        ? h("div.form-note", { text: "Your session has ended. Log in again to continue where you left off." })
-        : null;
+      let notice = null;
+      if (query.disabled) {
+        notice = h("div.form-error", { attrs: { role: "alert" }, dataset: { testid: "login-disabled" },
+          text: session.lastEndReason() ?? "This account has been disabled by an administrator." });
+      } else if (query.expired) {
+        notice = h("div.form-note", { text: "Your session has ended. Log in again to continue where you left off." });
+      }
 
       const form = h("form.auth-form", { noValidate: true, attrs: { "aria-labelledby": "auth-title" } },
         h("div.auth-head", null,

@@ -1,10 +1,14 @@
 import Foundation
+import Persistence
 import TradingCore
 import Vapor
 
-/// The user a request or socket acts for, established from a verified token.
+/// The user a request or socket acts for, established from a verified token and the account's current access.
 struct AuthenticatedUser: Authenticatable, Sendable {
     let id: UserID
+    let role: UserRole
+    /// The session version of the token it signed in with.
+    let sessionVersion: Int64
 }
 
 extension Request {

@@ -1,19 +1,16 @@
 import Vapor
 
-/// Requires `Authorization: Bearer <token>` with a valid, unexpired token; otherwise 401.
+/// Requires `Authorization: Bearer <token>` with a valid, unexpired, unrevoked token of an enabled account; otherwise
+/// 401 (403 for a disabled account).
 struct BearerAuthMiddleware: AsyncMiddleware {
-    let tokens: TokenService
+    let authenticator: Authenticator
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard let token = Self.bearerToken(request.headers) else {
             throw APIError(.unauthorized, "authentication required: send Authorization: Bearer <token>",
                            headers: ["WWW-Authenticate": "Bearer"])
         }
-        guard let user = await tokens.verify(token) else {
-            throw APIError(.unauthorized, "token is invalid or expired; log in again",
-                           headers: ["WWW-Authenticate": "Bearer error=\"invalid_token\""])
-        }
-        request.auth.login(AuthenticatedUser(id: user))
+        request.auth.login(try await authenticator.authenticate(token))
         return try await next.respond(to: request)
     }
 

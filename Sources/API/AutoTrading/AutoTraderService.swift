@@ -37,6 +37,12 @@ final class AutoTraderService: Sendable {
     /// Users whose auto-trader is being changed: one change at a time per user.
     private let busy = Mutex<Set<UserID>>([])
 
+    /// How many users' auto-traders run on this instance.
+    var runningCount: Int { autoTrader.activeOwners.count }
+
+    /// Whether `owner`'s auto-trader runs on this instance.
+    func isRunning(_ owner: UserID) -> Bool { autoTrader.activeOwners.contains(owner) }
+
     init(autoTrader: AutoTrader, database: any Database, hub: MarketHub, clock: any TimeSource, broker: any Broker,
          sockets: SocketHub, charges: ChargeSchedule, orders: OrderStore, liveBroker: Bool, logger: Logger) {
         self.liveBroker = liveBroker

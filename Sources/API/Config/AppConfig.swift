@@ -40,6 +40,12 @@ public struct AppConfig: Sendable {
     public var bcryptCost = 12
     public var loginMaxFailures = 5
     public var loginWindowSeconds: Double = 60
+    /// `API_RATE_LIMIT`: requests a second each signed-in user may make, sustained (per instance).
+    public var apiRateLimit = 20
+    /// `API_RATE_BURST`: requests a user may make at once before the sustained rate applies.
+    public var apiRateBurst = 100
+    /// `TLS_CERT` and `TLS_KEY`: PEM files to serve HTTPS and WSS with (both or neither); HSTS is sent with them.
+    public var tls: TLSFiles?
     public var priceCoalesceMilliseconds = 25
     public var tokenLifetimeSeconds: Double = 7 * 24 * 3600
     /// WebSocket ping interval, announced to clients in `welcome`. Not read from the environment: only tests
@@ -190,6 +196,9 @@ public struct AppConfig: Sendable {
         if let failures = try integer("LOGIN_MAX_FAILURES", in: 1...1_000) { config.loginMaxFailures = failures }
         if let window = try seconds("LOGIN_WINDOW_SECONDS") { config.loginWindowSeconds = window }
         if let ms = try integer("PRICE_COALESCE_MS", in: 10...10_000) { config.priceCoalesceMilliseconds = ms }
+        if let rate = try integer("API_RATE_LIMIT", in: 1...100_000) { config.apiRateLimit = rate }
+        if let burst = try integer("API_RATE_BURST", in: 1...1_000_000) { config.apiRateBurst = burst }
+        config.tls = try TLSFiles.fromEnvironment(certificate: value("TLS_CERT"), key: value("TLS_KEY"))
         return config
     }
 }

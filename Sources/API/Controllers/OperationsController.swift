@@ -49,6 +49,14 @@ struct OperationsController {
     /// it ticked in the last 10 seconds; a real feed when its connection is live and heard from within a minute
     /// (outside market hours its socket answers heartbeats but sends no ticks, and that is healthy).
     @Sendable func ready(_ req: Request) async throws -> Response {
+        let (body, ready) = await readiness(req)
+        let response = Response(status: ready ? .ok : .serviceUnavailable)
+        try response.content.encode(body)
+        return response
+    }
+
+    /// What `/readyz` answers, and whether it is ready (also shown on the administrators' health page).
+    func readiness(_ req: Request) async -> (Readiness, ready: Bool) {
         var databaseOK = false
         if let sql = req.db as? any SQLDatabase {
             databaseOK = (try? await sql.raw("SELECT 1").run()) != nil
@@ -73,9 +81,7 @@ struct OperationsController {
                              marketOpen: services.config.tradingHours.isOpen(at: now),
                              lastTickAt: lastTick, rulesWatched: services.engine.ruleCount,
                              openSockets: services.sockets.count)
-        let response = Response(status: databaseOK && feedOK ? .ok : .serviceUnavailable)
-        try response.content.encode(body)
-        return response
+        return (body, databaseOK && feedOK)
     }
 
     /// A real feed heard from neither tick nor heartbeat answer for this long is not ready.

@@ -8,20 +8,33 @@ struct CredentialsRequest: Content {
     var password: String?
 }
 
+/// `POST /api/auth/password` body.
+struct PasswordChangeRequest: Content {
+    var currentPassword: String?
+    var newPassword: String?
+
+    enum CodingKeys: String, CodingKey {
+        case currentPassword = "current_password"
+        case newPassword = "new_password"
+    }
+}
+
 /// A user as the API shows it (never the password hash).
 struct UserResponse: Content {
     var id: UUID
     var email: String
+    var role: UserRole
     var createdAt: Date
 
     enum CodingKeys: String, CodingKey {
-        case id, email
+        case id, email, role
         case createdAt = "created_at"
     }
 
     init(_ user: UserModel) {
         id = user.id!
         email = user.email
+        role = user.userRole
         createdAt = user.createdAt
     }
 }

@@ -9,6 +9,8 @@ import Vapor
 final class ClientConnection: Sendable {
     let id = UUID.random()
     let user: UserID
+    /// The session version of the token the socket signed in with: a later logout or password change closes it.
+    let sessionVersion: Int64
     let socket: WebSocket
     /// The quote sequence last sent for each market position (an index into `MarketHub.stocks`): 0 when subscribed
     /// and nothing sent yet, `notSubscribed` when not subscribed.
@@ -31,9 +33,10 @@ final class ClientConnection: Sendable {
     private let priceLimit: Int
     private let hardLimit: Int
 
-    init(user: UserID, socket: WebSocket, priceBacklogLimit: Int = ClientConnection.priceBacklogLimit,
+    init(user: UserID, sessionVersion: Int64 = 0, socket: WebSocket, priceBacklogLimit: Int = ClientConnection.priceBacklogLimit,
          hardBacklogLimit: Int = ClientConnection.hardBacklogLimit) {
         self.user = user
+        self.sessionVersion = sessionVersion
         self.socket = socket
         self.priceLimit = priceBacklogLimit
         self.hardLimit = hardBacklogLimit

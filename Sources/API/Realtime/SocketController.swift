@@ -11,6 +11,9 @@ import Vapor
 struct SocketController {
     /// Application close code for a missing or bad token (4000–4999 is reserved for applications).
     static let unauthorizedCode = WebSocketErrorCode.unknown(4401)
+    /// Application close code for an open socket whose token was revoked (logout, a new password, the account
+    /// disabled): the client should sign in again rather than reconnect.
+    static let revokedCode = WebSocketErrorCode.unknown(4001)
     static let authTimeout: TimeAmount = .seconds(5)
 
     let services: StockCartServices

@@ -42,6 +42,9 @@ final class SocketHub: EngineEventSink, Sendable {
         connections.withLock { Array(($0[user] ?? [:]).values) }
     }
 
+    /// Every user with an open socket here.
+    var connectedUsers: [UserID] { connections.withLock { Array($0.keys) } }
+
     private var all: [ClientConnection] { connections.withLock { $0.values.flatMap(\.values) } }
 
     // MARK: - events

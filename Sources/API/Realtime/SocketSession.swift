@@ -47,12 +47,15 @@ final class SocketSession: Sendable {
         guard case .some(let timeout) = cancelled else { return }
         timeout?.cancel()
         Task { [self] in
-            guard let user = await services.tokens.verify(token) else {
+            let user: AuthenticatedUser
+            do {
+                user = try await services.authenticator.authenticate(token)
+            } catch {
                 state.withLock { $0 = .closed }
-                refuse("invalid or expired token")
+                refuse((error as? APIError)?.reason ?? "the token could not be checked; try again")
                 return
             }
-            attach(user)
+            await attach(user)
         }
     }
 
@@ -95,8 +98,8 @@ final class SocketSession: Sendable {
         if let connection { services.sockets.remove(connection) }
     }
 
-    private func attach(_ user: UserID) {
-        let connection = ClientConnection(user: user, socket: socket)
+    private func attach(_ user: AuthenticatedUser) async {
+        let connection = ClientConnection(user: user.id, sessionVersion: user.sessionVersion, socket: socket)
         let pending = state.withLock { state -> [String]? in
             guard case .verifying(let pending) = state else { return nil }
             state = .attached(connection)
@@ -104,7 +107,12 @@ final class SocketSession: Sendable {
         }
         guard let pending else { return } // closed while the token was being checked
         services.sockets.add(connection)
-        let welcome = SocketMessage.Welcome(userId: user.description,
+        // A revocation between the check above and `add` found no socket to close: look again now it is listed.
+        guard await services.authenticator.stillValid(user: user.id, sessionVersion: user.sessionVersion) else {
+            connection.close(code: SocketController.revokedCode, reason: "token revoked")
+            return
+        }
+        let welcome = SocketMessage.Welcome(userId: user.id.description,
                                             heartbeatSeconds: services.config.socketHeartbeatSeconds)
         connection.send(SocketMessage.text(welcome), droppable: false)
         for text in pending { SocketMessageHandler.handle(text, from: connection, market: services.hub, prices: services.prices) }

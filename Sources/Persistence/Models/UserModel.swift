@@ -10,13 +10,25 @@ public final class UserModel: Model, @unchecked Sendable {
     @Field(key: "email") public var email: String
     @Field(key: "password_hash") public var passwordHash: String
     @Field(key: "created_at") public var createdAt: Date
+    /// `user` or `admin` (`UserRole`).
+    @Field(key: "role") public var role: String
+    /// When an administrator disabled the account; nil while it may sign in.
+    @OptionalField(key: "disabled_at") public var disabledAt: Date?
+    /// Carried by every token; bumping it revokes every token issued before.
+    @Field(key: "session_version") public var sessionVersion: Int64
 
     public init() {}
 
-    public init(id: UUID? = nil, email: String, passwordHash: String, createdAt: Date) {
+    public init(id: UUID? = nil, email: String, passwordHash: String, createdAt: Date, role: UserRole = .user) {
         self.id = id
         self.email = email
         self.passwordHash = passwordHash
         self.createdAt = createdAt
+        self.role = role.rawValue
+        self.disabledAt = nil
+        self.sessionVersion = 0
     }
+
+    /// The stored role; an unknown value (a newer version's role) counts as the least privileged.
+    public var userRole: UserRole { UserRole(rawValue: role) ?? .user }
 }

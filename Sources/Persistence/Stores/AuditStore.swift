@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import TradingCore
 
 /// One audit-log row to write: who did what to which record, from where. Callers never put secrets (passwords,
@@ -55,5 +56,24 @@ public struct AuditStore: Sendable {
     public func recent(userID: UUID, limit: Int = 100) async throws -> [AuditLogModel] {
         try await AuditLogModel.query(on: database).filter(\.$userID == userID)
             .sort(\.$createdAt, .descending).limit(limit).all()
+    }
+
+    /// The audit rows matching `filter`, newest first, a page at a time (keyset paging on time and id).
+    public func search(_ filter: AuditFilter, after: UUID?, limit: Int) async throws -> Page<AuditLogModel> {
+        let query = AuditLogModel.query(on: database)
+        if let user = filter.userID { query.filter(\.$userID == user) }
+        switch filter.action {
+        case .exactly(let action): query.filter(\.$action == action)
+        case .prefix(let prefix):
+            // LIKE with the prefix's own % and _ escaped, so they match themselves.
+            let pattern = prefix.replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_") + "%"
+            query.filter(.sql(SQLQueryString("action LIKE \(bind: pattern) ESCAPE '\\'")))
+        case nil: break
+        }
+        if let from = filter.from { query.filter(\.$createdAt >= from) }
+        if let to = filter.to { query.filter(\.$createdAt < to) }
+        return try await KeysetFilter.page(query, owner: nil, after: after, limit: limit, timeColumn: "created_at",
+                                           descending: true, on: database, { $0 }, id: { $0.id! })
     }
 }

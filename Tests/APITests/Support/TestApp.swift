@@ -82,3 +82,9 @@ func eventually(timeout: Duration = .seconds(30), _ condition: () async throws -
     }
     return try await condition()
 }
+
+/// For tests that send a user's requests as fast as they can: a per-user limit they never reach.
+func unthrottled(_ config: inout AppConfig) {
+    config.apiRateLimit = 100_000
+    config.apiRateBurst = 1_000_000
+}
