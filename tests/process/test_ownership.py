@@ -99,4 +99,4 @@ def test_every_user_owned_route_answers_404_to_another_user(server_factory, stoc
     assert owner.get("/api/rules") and not intruder.get("/api/rules")
     assert not intruder.get("/api/cart")["items"]
     assert not intruder.get("/api/orders")["orders"]
-    assert not intruder.get("/api/strategies")
+    assert not intruder.get("/api/strategies")["strategies"]
