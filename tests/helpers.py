@@ -18,9 +18,11 @@ import signal
 import socket
 import subprocess
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterator, Optional
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import requests
@@ -223,6 +225,32 @@ def server_factory(stockcart_bin: Path, tmp_path: Path, request: pytest.FixtureR
                 print(f"\n===== stockcart server #{index} (port {server.port}, DATA_DIR {server.data_dir}, "
                       f"exit {server.process.returncode if server.process else None}) =====")
                 print(server.log())
+
+
+# --------------------------------------------------------------------------------------------------------------
+# PostgreSQL: a database of its own per test, on the run's throwaway server
+# --------------------------------------------------------------------------------------------------------------
+
+@pytest.fixture
+def postgres_database() -> Iterator[str]:
+    """A fresh database on the test PostgreSQL (STOCKCART_TEST_POSTGRES_URL, set by scripts/test.sh), dropped
+    afterwards; its URL. Skips saying why when there is none, unless STOCKCART_REQUIRE_POSTGRES=1 (CI)."""
+    url = os.environ.get("STOCKCART_TEST_POSTGRES_URL")
+    if not url:
+        message = "STOCKCART_TEST_POSTGRES_URL is not set (scripts/test.sh sets it): no PostgreSQL for this test"
+        if os.environ.get("STOCKCART_REQUIRE_POSTGRES") == "1":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+    name = "stockcart_proc_" + uuid.uuid4().hex[:12]
+    psql(url, f"CREATE DATABASE {name}")
+    yield urlunsplit(urlsplit(url)._replace(path="/" + name))
+    psql(url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)", check=False)
+
+
+def psql(url: str, sql: str, check: bool = True) -> subprocess.CompletedProcess:
+    """Runs one SQL statement with psql against `url`."""
+    return subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-qtAc", sql], check=check, capture_output=True,
+                          text=True, timeout=60)
 
 
 # --------------------------------------------------------------------------------------------------------------

@@ -24,6 +24,8 @@ from helpers import (  # noqa: E402,F401  (re-exported for pytest and the test m
     Socket,
     fake_venues_bin,
     free_port,
+    postgres_database,
+    psql,
     pytest_runtest_makereport,
     server_env,
     server_factory,

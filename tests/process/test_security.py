@@ -13,15 +13,13 @@ import os
 import sqlite3
 import subprocess
 import time
-import uuid
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import requests
 import websocket
 
-from conftest import Api, Socket, free_port, server_env, start_fake_venues, wait_until
+from conftest import Api, Socket, free_port, postgres_database, server_env, start_fake_venues, wait_until  # noqa: F401
 
 PASSWORD = "correct horse battery"
 
@@ -151,23 +149,6 @@ def test_a_key_file_that_is_not_a_key_fails_start(stockcart_bin, tmp_path):
 # --------------------------------------------------------------------------------------------------------------
 # two instances on one PostgreSQL
 # --------------------------------------------------------------------------------------------------------------
-
-@pytest.fixture
-def postgres_database() -> str:
-    """A fresh database on the test PostgreSQL, dropped afterwards; its URL."""
-    url = os.environ.get("STOCKCART_TEST_POSTGRES_URL")
-    if not url:
-        message = "STOCKCART_TEST_POSTGRES_URL is not set (scripts/test.sh sets it): no PostgreSQL to run two instances on"
-        if os.environ.get("STOCKCART_REQUIRE_POSTGRES") == "1":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    name = "stockcart_proc_" + uuid.uuid4().hex[:12]
-    subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-qc", f"CREATE DATABASE {name}"], check=True,
-                   capture_output=True)
-    parts = urlsplit(url)
-    yield urlunsplit(parts._replace(path="/" + name))
-    subprocess.run(["psql", url, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"], capture_output=True)
-
 
 def test_revocation_and_login_throttle_hold_across_two_instances(server_factory, postgres_database):
     shared = {"DATABASE_URL": postgres_database, "JWT_SECRET": "two-instances-share-this-secret-0123456789",

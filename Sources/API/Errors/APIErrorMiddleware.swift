@@ -58,6 +58,11 @@ struct APIErrorMiddleware: AsyncMiddleware {
         case let error as any AbortError:
             // Vapor's own errors (unknown route, method not allowed) keep their status and reason.
             return APIError(error.status, error.reason, headers: error.headers)
+        case let error where error.isDatabaseUnavailable:
+            // Nothing was wrong with the request: the client sends it again (orders and checkouts with the same
+            // Idempotency-Key, so one that did commit before the connection broke is not placed twice).
+            return APIError(.serviceUnavailable, "the database is unavailable right now; try again in a few seconds",
+                            headers: ["Retry-After": "5"])
         default:
             return APIError(.internalServerError, "internal error")
         }
