@@ -23,6 +23,7 @@ APT_PACKAGES=(
     python3-pip           # pip for the Python test packages (only used when the python3 on PATH lacks pip)
     chromium              # the browser tests (tests/e2e) drive Debian's Chromium, headless
     chromium-driver       # /usr/bin/chromedriver, the same version as chromium (Selenium talks to it)
+    nginx-light           # the load balancer in front of several instances (tests/process/test_cluster.py)
 )
 
 # ---------------------------------------------------------------------------------------------------------------

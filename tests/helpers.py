@@ -254,6 +254,92 @@ def psql(url: str, sql: str, check: bool = True) -> subprocess.CompletedProcess:
 
 
 # --------------------------------------------------------------------------------------------------------------
+# nginx: the load balancer in front of several instances
+# --------------------------------------------------------------------------------------------------------------
+
+NGINX_CONFIG = """
+worker_processes 1;
+daemon off;
+pid {prefix}/nginx.pid;
+error_log {prefix}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {prefix}/body;
+    proxy_temp_path {prefix}/proxy;
+    upstream stockcart {{
+{servers}
+    }}
+    map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://stockcart;
+            proxy_http_version 1.1;
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection $connection_upgrade;
+            proxy_read_timeout 3600s;
+            proxy_next_upstream error timeout http_502 non_idempotent;
+            proxy_connect_timeout 2s;
+        }}
+    }}
+}}
+"""
+
+
+@dataclass
+class Nginx:
+    """nginx (Debian's) balancing round-robin over some instances; no sticky sessions."""
+
+    prefix: Path
+    port: int
+    process: Optional[subprocess.Popen] = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def ws_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/api/ws"
+
+    @staticmethod
+    def binary() -> str:
+        for candidate in ("/usr/sbin/nginx", "/usr/bin/nginx"):
+            if os.access(candidate, os.X_OK):
+                return candidate
+        message = "nginx not found (apt-get install nginx-light; scripts/setup-test-deps.sh does)"
+        if os.environ.get("STOCKCART_REQUIRE_BIN") == "1":
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)
+
+    def start(self, backends: list[int]) -> "Nginx":
+        self.prefix.mkdir(parents=True, exist_ok=True)
+        servers = "\n".join(f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;" for port in backends)
+        config = self.prefix / "nginx.conf"
+        config.write_text(NGINX_CONFIG.format(prefix=self.prefix, servers=servers, port=self.port))
+        self.process = subprocess.Popen([self.binary(), "-p", str(self.prefix), "-c", str(config)],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        wait_until(lambda: self._answers(), 20, f"nginx on port {self.port}")
+        return self
+
+    def _answers(self) -> bool:
+        if self.process.poll() is not None:
+            raise AssertionError(f"nginx exited: {(self.prefix / 'error.log').read_text(errors='replace')}")
+        try:
+            return requests.get(self.base_url + "/healthz", timeout=2).status_code == 200
+        except requests.RequestException:
+            return False
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+
+
+# --------------------------------------------------------------------------------------------------------------
 # the fake venues (Angel One SmartAPI, SmartStream, order updates) as a process
 # --------------------------------------------------------------------------------------------------------------
 

@@ -27,11 +27,15 @@ final class StockCartServices: Sendable {
     let vault: CredentialVault?
     let autoTrading: AutoTraderService
     let backtests: BacktestRunner
+    /// This instance's symbols and its line to the other instances.
+    let cluster: Cluster
 
     init(config: AppConfig, clock: any TimeSource, hub: MarketHub, engine: AutomationEngine, broker: any Broker,
          feed: any QuoteFeed, jobs: BackgroundJobs, sockets: SocketHub, prices: PriceBroadcaster, telemetry: Telemetry,
          security: AccountSecurity, charges: ChargeSchedule, brokerSessions: BrokerSessions,
-         vault: CredentialVault?, autoTrading: AutoTraderService, backtests: BacktestRunner) {
+         vault: CredentialVault?, autoTrading: AutoTraderService, backtests: BacktestRunner,
+         cluster: Cluster) {
+        self.cluster = cluster
         self.autoTrading = autoTrading
         self.backtests = backtests
         self.config = config
@@ -56,9 +60,7 @@ final class StockCartServices: Sendable {
     /// When this process started serving (for the administrators' health page).
     let startedAt = Date()
     /// Which process this is, for operators looking at several: host, port and process id.
-    var instanceName: String {
-        "\(ProcessInfo.processInfo.hostName):\(config.port) pid \(ProcessInfo.processInfo.processIdentifier)"
-    }
+    var instanceName: String { cluster.identity.name }
 
     /// The order store as this server's broker needs it: StockCart sets cash and shares aside for the paper broker;
     /// a real broker checks its own account.

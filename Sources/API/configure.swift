@@ -76,8 +76,15 @@ public func configure(_ app: Application, config: AppConfig, overrides: AppOverr
                                   windowMilliseconds: config.priceCoalesceMilliseconds)
     let fundsCheck: FundsCheck = config.broker == .paper ? .stockcart : .broker
     let autoTrader = AutoTrader(charges: charges)
+    // MARK: several instances: this one's symbols, and what crosses to the others
+    let notifications = try ClusterNotifications(target: target, database: app.db,
+                                                 logger: Logger(label: "stockcart.cluster"))
+    jobs.add { [eventLoop = app.eventLoopGroup.next()] in await notifications.run(on: eventLoop) }
+    let wiring = ClusterAssembly.prepare(config: config, notifications: notifications, stocks: stocks, feed: feed,
+                                         broker: broker, database: app.db, charges: charges,
+                                         logger: Logger(label: "stockcart.cluster"))
     let engine = AutomationEngine(
-        feed: feed, broker: broker,
+        feed: wiring.feed, broker: wiring.broker,
         firings: DatabaseFiringRecorder(database: app.db),
         // A real broker's fills happened whatever the local books say: recorded, never refused.
         executions: DatabaseExecutionRecorder(database: app.db, charges: charges,
@@ -88,14 +95,13 @@ public func configure(_ app: Application, config: AppConfig, overrides: AppOverr
         autoTrades: DatabaseSignalRecorder(database: app.db,
                                            orders: OrderStore(database: app.db, charges: charges, fundsCheck: fundsCheck)),
         logger: Logger(label: "stockcart.engine"))
-    try await RuleStore(database: app.db).liveRules { engine.load($0) }
-    for order in try await OrderStore(database: app.db, charges: charges).pending() {
-        try await broker.resume(order)
-    }
+    let cluster = try await ClusterAssembly.join(wiring, engine: engine, stocks: stocks, baseFeed: feed, hub: hub,
+                                                 prices: prices, sockets: sockets, database: app.db, charges: charges,
+                                                 jobs: jobs, logger: Logger(label: "stockcart.cluster"))
 
     // MARK: auth
     let autoTrading = AutoTraderService(
-        autoTrader: autoTrader, database: app.db, hub: hub, clock: clock, broker: broker, sockets: sockets,
+        autoTrader: autoTrader, database: app.db, hub: hub, clock: clock, broker: wiring.broker, sockets: sockets,
         charges: charges, orders: OrderStore(database: app.db, charges: charges, fundsCheck: fundsCheck),
         liveBroker: config.broker != .paper, logger: Logger(label: "stockcart.autotrader"))
     try await autoTrading.restore()
@@ -108,8 +114,6 @@ public func configure(_ app: Application, config: AppConfig, overrides: AppOverr
         in: config.dataDirectory, persistent: target != .sqliteMemory)
     await app.jwt.keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
     let tokens = TokenService(keys: app.jwt.keys, lifetime: config.tokenLifetimeSeconds)
-    let notifications = try ClusterNotifications(target: target, database: app.db,
-                                                 logger: Logger(label: "stockcart.cluster"))
     let directory = AccessDirectory { [db = app.db] user in try await UserStore(database: db).access(id: user.rawValue) }
     let authenticator = Authenticator(tokens: tokens, directory: directory)
     let security = AccountSecurity(
@@ -118,13 +122,12 @@ public func configure(_ app: Application, config: AppConfig, overrides: AppOverr
                                sockets: sockets, logger: Logger(label: "stockcart.auth")),
         loginLimiter: LoginRateLimiter(maxFailures: config.loginMaxFailures, window: config.loginWindowSeconds),
         requestLimiter: APIRateLimiter(perSecond: config.apiRateLimit, burst: config.apiRateBurst))
-    jobs.add { [eventLoop = app.eventLoopGroup.next()] in await notifications.run(on: eventLoop) }
 
     let services = StockCartServices(
-        config: config, clock: clock, hub: hub, engine: engine, broker: broker, feed: feed, jobs: jobs,
+        config: config, clock: clock, hub: hub, engine: engine, broker: wiring.broker, feed: feed, jobs: jobs,
         sockets: sockets, prices: prices, telemetry: telemetry, security: security,
         charges: charges, brokerSessions: brokerSessions.sessions, vault: brokerSessions.vault,
-        autoTrading: autoTrading, backtests: backtests)
+        autoTrading: autoTrading, backtests: backtests, cluster: cluster)
     app.storage[StockCartServices.Key.self] = services
 
     // MARK: HTTP

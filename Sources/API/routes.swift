@@ -22,5 +22,6 @@ func routes(_ app: Application, services: StockCartServices) throws {
     BacktestController(services: services).register(on: protected)
     PerformanceController(services: services).register(on: protected)
     AdminController(services: services).register(on: administrators)
+    ClusterController(services: services).register(on: administrators)
     SocketController(services: services).register(on: app)
 }

@@ -50,6 +50,15 @@ public final class PaperBroker: Broker {
         return true
     }
 
+    /// Lets go of the waiting orders of some symbols without cancelling them (another instance matches them now);
+    /// how many there were.
+    @discardableResult
+    public func forget(symbols: Set<Symbol>) -> Int {
+        books.withLock { books in
+            symbols.reduce(0) { count, symbol in count + (books.bySymbol.removeValue(forKey: symbol)?.count ?? 0) }
+        }
+    }
+
     /// Orders waiting for a tick, across all symbols.
     public var pendingCount: Int { books.withLock { $0.bySymbol.values.reduce(0) { $0 + $1.count } } }
 

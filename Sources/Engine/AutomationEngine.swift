@@ -157,6 +157,33 @@ public final class AutomationEngine: Sendable {
         rules.withLock { state in state.place(rule, armed: rule.state == .watching) }
     }
 
+    /// Takes over some symbols' rule books: each is rebuilt from `rules` (their live rules as stored now), whatever
+    /// this engine held for them before. For an instance that has just been given these symbols.
+    public func replaceRules(of symbols: Set<Symbol>, with rules: [PriceRule]) {
+        self.rules.withLock { state in
+            for symbol in symbols { state.books[symbol] = nil }
+            for rule in rules where symbols.contains(rule.symbol) && rule.state.isLive {
+                _ = state.place(rule, armed: rule.state == .watching, startUp: true)
+            }
+        }
+    }
+
+    /// Forgets a rule from whichever book holds it (its symbol is run by another instance now, or it is gone).
+    public func forget(_ id: RuleID) {
+        rules.withLock { state in
+            for symbol in state.books.keys where state.books[symbol]?.entry(of: id) != nil {
+                state.books[symbol]?.remove(id)
+            }
+        }
+    }
+
+    /// Hands some symbols' rule books back: another instance runs them now.
+    public func dropRules(of symbols: Set<Symbol>) {
+        rules.withLock { state in
+            for symbol in symbols { state.books[symbol] = nil }
+        }
+    }
+
     /// Forgets a rule deleted from `symbol`; a no-op if the engine does not hold it there.
     public func remove(_ id: RuleID, symbol: Symbol) {
         rules.withLock { state in state.remove(id, symbol: symbol) }

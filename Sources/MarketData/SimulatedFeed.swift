@@ -36,6 +36,11 @@ public final class SimulatedFeed: QuoteFeed {
     /// The last simulated traded price of every stock.
     public var prices: [Symbol: Money] { market.withLock { $0.prices } }
 
+    /// Continues a stock's walk from a tick another instance printed (see `SimulatedMarket.follow`).
+    public func follow(_ tick: Tick) {
+        market.withLock { $0.follow(tick.symbol, at: tick.price) }
+    }
+
     public func ticks() -> AsyncStream<Tick> {
         let (stream, continuation) = AsyncStream.makeStream(
             of: Tick.self, bufferingPolicy: .bufferingNewest(Self.bufferLimit))

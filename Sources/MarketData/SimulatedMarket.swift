@@ -48,6 +48,14 @@ public struct SimulatedMarket: Sendable {
         Dictionary(uniqueKeysWithValues: lanes.map { ($0.symbol, $0.lastTraded) })
     }
 
+    /// Continues `symbol`'s walk from `price`: another instance simulated it meanwhile, and one market must not jump
+    /// when this one takes the stock over.
+    public mutating func follow(_ symbol: Symbol, at price: Money) {
+        guard let index = positions[symbol], price.paise > 0 else { return }
+        lanes[index].logPrice = log(PriceGrid.rupees(price))
+        lanes[index].lastTraded = price
+    }
+
     /// The last traded price of one stock, or nil if it is not simulated.
     public func price(for symbol: Symbol) -> Money? {
         positions[symbol].map { lanes[$0].lastTraded }

@@ -19,6 +19,7 @@ from helpers import (  # noqa: E402,F401  (re-exported for pytest and the test m
     STARTUP_TIMEOUT,
     Api,
     FakeVenues,
+    Nginx,
     ServerFactory,
     ServerProcess,
     Socket,

@@ -30,7 +30,7 @@ def open_database(admin_url: str, name: str) -> None:
     psql(admin_url, f"ALTER DATABASE {name} ALLOW_CONNECTIONS true")
 
 
-def test_database_outage_answers_503_and_recovers_without_a_restart(server_factory, postgres_database):
+def test_database_outage_answers_503_and_recovers_without_a_restart(postgres_database, server_factory):
     admin_url = os.environ["STOCKCART_TEST_POSTGRES_URL"]
     name = urlsplit(postgres_database).path.lstrip("/")
     server = server_factory.start(DATABASE_URL=postgres_database, SIM_TICK_MS="100")

@@ -150,7 +150,7 @@ def test_a_key_file_that_is_not_a_key_fails_start(stockcart_bin, tmp_path):
 # two instances on one PostgreSQL
 # --------------------------------------------------------------------------------------------------------------
 
-def test_revocation_and_login_throttle_hold_across_two_instances(server_factory, postgres_database):
+def test_revocation_and_login_throttle_hold_across_two_instances(postgres_database, server_factory):
     shared = {"DATABASE_URL": postgres_database, "JWT_SECRET": "two-instances-share-this-secret-0123456789",
               "LOGIN_MAX_FAILURES": "3"}
     first = server_factory.start(**shared)

@@ -30,6 +30,9 @@ struct OperationsController {
         var lastTickAt: Date?
         var rulesWatched: Int
         var openSockets: Int
+        /// This instance, and how many symbols it runs (all of them alone; its share among several instances).
+        var instance: UUID
+        var symbolsOwned: Int
 
         enum CodingKeys: String, CodingKey {
             case status, database, feed
@@ -39,6 +42,8 @@ struct OperationsController {
             case lastTickAt = "last_tick_at"
             case rulesWatched = "rules_watched"
             case openSockets = "open_sockets"
+            case instance
+            case symbolsOwned = "symbols_owned"
         }
     }
 
@@ -80,7 +85,8 @@ struct OperationsController {
                              feedState: health?.state.rawValue, feedError: feedOK ? nil : health?.lastError,
                              marketOpen: services.config.tradingHours.isOpen(at: now),
                              lastTickAt: lastTick, rulesWatched: services.engine.ruleCount,
-                             openSockets: services.sockets.count)
+                             openSockets: services.sockets.count, instance: services.cluster.identity.id,
+                             symbolsOwned: services.cluster.ownership.count)
         return (body, databaseOK && feedOK)
     }
 
@@ -90,6 +96,8 @@ struct OperationsController {
     /// `GET /metrics`: Prometheus text exposition.
     @Sendable func metrics(_ req: Request) async throws -> Response {
         services.telemetry.rulesWatched.set(Double(services.engine.ruleCount))
+        services.telemetry.symbolsOwned.set(Double(services.cluster.ownership.count))
+        services.telemetry.clusterPeers.set(Double(services.cluster.peers))
         if let health = services.feed.health { services.telemetry.observeFeed(health) }
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "plain", parameters: ["version": "0.0.4"])

@@ -44,7 +44,7 @@ struct RuleController {
         guard try await RuleStore(database: req.db).create(rule, limit: limit, audit: audit) else {
             throw APIError.validation("rules", "you already have the maximum of \(limit) rules; delete some first")
         }
-        services.engine.apply(rule)
+        await services.cluster.ruleChanged(rule)
         let response = Response(status: .created)
         try response.content.encode(RuleResponse(rule))
         return response
@@ -76,7 +76,7 @@ struct RuleController {
         }) else {
             throw APIError.notFound("rule")
         }
-        if result.changed { services.engine.apply(result.rule) }
+        if result.changed { await services.cluster.ruleChanged(result.rule) }
         return RuleResponse(result.rule)
     }
 
@@ -88,7 +88,7 @@ struct RuleController {
                   Self.auditEntry("rule.delete", rule, ip: ip, requestID: requestID, now: now)
               })
         else { throw APIError.notFound("rule") }
-        services.engine.remove(rule.id, symbol: rule.symbol)
+        await services.cluster.ruleDeleted(rule.id)
         return .noContent
     }
 

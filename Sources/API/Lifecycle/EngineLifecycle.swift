@@ -25,6 +25,8 @@ final class EngineLifecycle: LifecycleHandler, Sendable {
     func shutdownAsync(_ application: Application) async {
         services.prices.stop()
         await services.jobs.stop()
+        // Hand the symbols over before stopping: the other instances take them at once, not when leases expire.
+        await services.cluster.keeper?.leave()
         services.brokerSessions.stop()
         let engine = engineTask.withLock { task in
             defer { task = nil }

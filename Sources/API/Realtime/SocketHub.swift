@@ -13,6 +13,8 @@ import Vapor
 final class SocketHub: EngineEventSink, Sendable {
     private let connections = Mutex<[UserID: [UUID: ClientConnection]]>([:])
     private let telemetry: Telemetry
+    /// Where a user's messages also go, for their sockets on other instances (set once the cluster is wired).
+    private let relay = Mutex<(@Sendable (String, UserID) -> Void)?>(nil)
 
     init(telemetry: Telemetry) { self.telemetry = telemetry }
 
@@ -28,6 +30,16 @@ final class SocketHub: EngineEventSink, Sendable {
             return true
         }
         if removed { telemetry.openSockets.decrement(by: 1) }
+    }
+
+    /// Sends every user message also to `relay` (the other instances).
+    func relayMessages(to relay: @escaping @Sendable (String, UserID) -> Void) {
+        self.relay.withLock { $0 = relay }
+    }
+
+    /// Delivers a message another instance relayed to this user's sockets here.
+    func deliverRelayed(_ text: String, to user: UserID) {
+        for connection in sockets(of: user) { connection.send(text, droppable: false) }
     }
 
     /// Closes every open socket (at shutdown), telling clients why.
@@ -64,6 +76,7 @@ final class SocketHub: EngineEventSink, Sendable {
             text = SocketMessage.text(SocketMessage.SignalMade(signal: SignalResponse(record)))
         }
         for connection in sockets(of: event.owner) { connection.send(text, droppable: false) }
+        relay.withLock { $0 }?(text, event.owner)
     }
 
     /// Sends `message` to every open socket of `user` (messages that are not engine events: the auto-trader's
@@ -71,6 +84,7 @@ final class SocketHub: EngineEventSink, Sendable {
     func send(_ message: some Encodable, to user: UserID, droppable: Bool = false) {
         let text = SocketMessage.text(message)
         for connection in sockets(of: user) { connection.send(text, droppable: droppable) }
+        relay.withLock { $0 }?(text, user)
     }
 
     // MARK: - prices

@@ -16,6 +16,8 @@ final class Telemetry: EngineObserver, Sendable {
     private let commitLatency: ValueHistogram
     let openSockets: Gauge
     let rulesWatched: Gauge
+    let symbolsOwned: Gauge
+    let clusterPeers: Gauge
     let droppedSocketMessages: Counter
     let sentPriceMessages: Counter
     /// Each route's request counter and latency histogram, found once and kept: the registry's own lookup builds and
@@ -47,6 +49,10 @@ final class Telemetry: EngineObserver, Sendable {
             buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5])
         openSockets = registry.makeGauge(descriptor: Self.named("websocket", "connections", "Open WebSocket connections"))
         rulesWatched = registry.makeGauge(descriptor: Self.named("rules", "watched", "Rules in the engine's rule books"))
+        symbolsOwned = registry.makeGauge(descriptor: Self.named(
+            "cluster", "symbols_owned", "Symbols whose feed, rule book and paper matching this instance runs"))
+        clusterPeers = registry.makeGauge(descriptor: Self.named(
+            "cluster", "peers", "Other live instances on the same database"))
         sentPriceMessages = registry.makeCounter(descriptor: Self.named(
             "websocket_price_messages", "total",
             "Prices queued to clients, in frames of their own or in batches (not counting those dropped)"))

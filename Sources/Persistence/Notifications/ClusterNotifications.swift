@@ -26,6 +26,9 @@ public final class ClusterNotifications: Sendable {
     }
 
     private let transport: Transport
+    /// Appended to every channel name: the tests' apps share one PostgreSQL server, each in a schema of its own, and
+    /// must not hear each other (channels belong to the server, not to a schema).
+    private let namespace: String
     private let database: any Database
     private let handlers = Mutex(Handlers())
     private let logger: Logger
@@ -33,10 +36,15 @@ public final class ClusterNotifications: Sendable {
     /// Notifications for `target`, sending through `database` (the server's own pool).
     public init(target: DatabaseSetup.Target, database: any Database, logger: Logger) throws {
         switch target {
-        case .postgres(let url), .postgresSchema(let url, _):
+        case .postgres(let url):
             transport = .postgres(try SQLPostgresConfiguration(url: url).coreConfiguration)
+            namespace = ""
+        case .postgresSchema(let url, let schema):
+            transport = .postgres(try SQLPostgresConfiguration(url: url).coreConfiguration)
+            namespace = schema
         case .sqliteFile, .sqliteMemory:
             transport = .inProcess
+            namespace = ""
         }
         self.database = database
         self.logger = logger
@@ -50,6 +58,7 @@ public final class ClusterNotifications: Sendable {
 
     /// Calls `listener` with the payload of every message on `channel`, from any instance, this one included.
     public func listen(_ channel: String, _ listener: @escaping Listener) {
+        let channel = scoped(channel)
         handlers.withLock { $0.byChannel[channel, default: []].append(listener) }
     }
 
@@ -60,6 +69,7 @@ public final class ClusterNotifications: Sendable {
 
     /// Sends `payload` to every instance's listeners of `channel` (at most 8,000 bytes, PostgreSQL's limit).
     public func publish(_ channel: String, _ payload: String) async throws {
+        let channel = scoped(channel)
         switch transport {
         case .inProcess:
             for listener in listeners(of: channel) { await listener(payload) }
@@ -114,6 +124,12 @@ public final class ClusterNotifications: Sendable {
             try await group.next()
             group.cancelAll()
         }
+    }
+
+    /// The channel's name on the server: lower-case, with the namespace, at most 63 bytes (PostgreSQL's limit).
+    private func scoped(_ channel: String) -> String {
+        let full = namespace.isEmpty ? channel : channel + "_" + namespace
+        return String(full.lowercased().utf8.prefix(63))!
     }
 
     private func listeners(of channel: String) -> [Listener] {

@@ -175,6 +175,18 @@ public struct OrderStore: Sendable {
             .sort(\.$createdAt).all().map { try $0.toCore() }
     }
 
+    /// The pending orders of some symbols, oldest first (an instance taking them over hands them to its broker).
+    public func pending(symbols: [String]) async throws -> [Order] {
+        guard !symbols.isEmpty else { return [] }
+        return try await OrderModel.query(on: database).filter(\.$status == OrderStatus.pending.rawValue)
+            .filter(\.$symbol ~~ symbols).sort(\.$createdAt).all().map { try $0.toCore() }
+    }
+
+    /// An order by id, whoever owns it (for the instance that runs its symbol).
+    public func find(_ id: OrderID) async throws -> Order? {
+        try await OrderModel.find(id.rawValue, on: database)?.toCore()
+    }
+
     // MARK: - helpers (inside a transaction holding the account lock)
 
     private func replay(owner: UserID, key: String, fingerprint: String, in session: any WriteSession) async throws

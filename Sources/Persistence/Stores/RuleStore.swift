@@ -129,6 +129,18 @@ public struct RuleStore: Sendable {
         try batches.finish()
     }
 
+    /// The live rules of some symbols (an instance taking them over loads their books from here).
+    public func liveRules(symbols: [String]) async throws -> [PriceRule] {
+        guard !symbols.isEmpty else { return [] }
+        return try await RuleModel.query(on: database).filter(\.$symbol ~~ symbols)
+            .filter(\.$state ~~ ["watching", "inside"]).all().map { try $0.toCore() }
+    }
+
+    /// A rule by id, whoever owns it (for the instance that runs its symbol); nil once deleted.
+    public func find(_ id: RuleID) async throws -> PriceRule? {
+        try await RuleModel.find(id.rawValue, on: database)?.toCore()
+    }
+
     private func model(_ id: RuleID, owner: UserID) async throws -> RuleModel? {
         try await RuleModel.query(on: database)
             .filter(\.$id == id.rawValue)
