@@ -4,7 +4,7 @@ ARGS  ?=
 
 KILLS ?= 50
 
-.PHONY: help build run test soak bench bench-indicators bench-rules bench-latency bench-latency-smartstream bench-smartstream bench-backtest bench-http bench-ws clean
+.PHONY: help build run test soak bench bench-indicators bench-rules bench-latency bench-latency-smartstream bench-smartstream bench-backtest bench-http bench-ws bench-cluster clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
@@ -43,6 +43,9 @@ bench-smartstream: ## SmartStream binary frames decoded per second on one core, 
 
 bench-http: ## HTTP hot paths under wrk beside a FastAPI reference, SQLite and PostgreSQL; ARGS="--db sqlite --duration 5"
 	python3 benchmarks/http/bench_http.py $(ARGS)
+
+bench-cluster: ## 1, 2 and 3 instances on one PostgreSQL behind nginx: req/s, p99, scaling, cross-instance firing latency, takeover after SIGKILL; ARGS="--duration 5"
+	python3 benchmarks/cluster/bench_cluster.py $(ARGS)
 
 bench-ws: ## WebSocket prices to 1,000 clients; RSS with 1,000,000 rules and 10,000 sockets; ARGS="--skip-memory"
 	python3 benchmarks/ws/bench_ws.py $(ARGS)

@@ -40,6 +40,7 @@ CONFIG_VARIABLES = (
     "LIVE_TRADING", "MASTER_KEY", "ANGELONE_API_URL", "ANGELONE_STREAM_URL", "ANGELONE_ORDER_STREAM_URL",
     "ANGELONE_INSTRUMENTS_URL", "ANGELONE_API_KEY", "ANGELONE_CLIENT_CODE", "ANGELONE_PIN", "ANGELONE_TOTP_SECRET",
     "ANGELONE_DAILY_LOGIN_AT", "ANGELONE_RATE_LIMITS", "API_RATE_LIMIT", "API_RATE_BURST", "TLS_CERT", "TLS_KEY",
+    "TRUSTED_PROXIES",
 )
 
 STARTUP_TIMEOUT = 60.0  # a debug build on a busy 2-core CI machine can be slow to migrate and bind
@@ -269,8 +270,10 @@ http {{
     proxy_temp_path {prefix}/proxy;
     upstream stockcart {{
 {servers}
+        keepalive 64;
     }}
-    map $http_upgrade $connection_upgrade {{ default upgrade; '' close; }}
+    # A WebSocket upgrade passes its Upgrade on; any other request keeps its upstream connection open for the next.
+    map $http_upgrade $connection_upgrade {{ default upgrade; '' ''; }}
     server {{
         listen 127.0.0.1:{port};
         location / {{

@@ -84,6 +84,16 @@ extension Application {
 
 extension Request {
     var services: StockCartServices { application.stockcart }
-    /// The client address for rate limiting and the audit log.
-    var clientAddress: String { remoteAddress?.ipAddress ?? "unknown" }
+    /// The client address for the login throttle and the audit log: the connection's peer, or, when that peer is one
+    /// of the `TRUSTED_PROXIES` (nginx in front), the nearest address in `X-Forwarded-For` that is not a trusted proxy.
+    /// A header from anyone else is ignored: clients cannot choose their own address.
+    var clientAddress: String {
+        let peer = remoteAddress?.ipAddress ?? "unknown"
+        let trusted = services.config.trustedProxies
+        guard !trusted.isEmpty, trusted.contains(peer), let forwarded = headers.first(name: "X-Forwarded-For") else {
+            return peer
+        }
+        let hops = forwarded.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return hops.last { !trusted.contains($0) } ?? peer
+    }
 }

@@ -103,7 +103,9 @@ public func configure(_ app: Application, config: AppConfig, overrides: AppOverr
     let autoTrading = AutoTraderService(
         autoTrader: autoTrader, database: app.db, hub: hub, clock: clock, broker: wiring.broker, sockets: sockets,
         charges: charges, orders: OrderStore(database: app.db, charges: charges, fundsCheck: fundsCheck),
-        liveBroker: config.broker != .paper, logger: Logger(label: "stockcart.autotrader"))
+        liveBroker: config.broker != .paper, otherInstances: wiring.clustered ? notifications : nil,
+        logger: Logger(label: "stockcart.autotrader"))
+    cluster.whenSymbolsGained { await autoTrading.reloadRunning() }
     try await autoTrading.restore()
     jobs.add { await autoTrading.refreshAccountsEverySecond() }
     try await BacktestStore(database: app.db).failUnfinished(now: clock.now())

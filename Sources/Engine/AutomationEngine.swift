@@ -109,6 +109,8 @@ public final class AutomationEngine: Sendable {
     private let outbox: AsyncStream<Work>
     private let outboxInput: AsyncStream<Work>.Continuation
     private let lastTickAt = Mutex<Date?>(nil)
+    /// Whether the last tick was too old to act on: a feed that delivers only such ticks is not healthy.
+    private let lastTickStale = Atomic<Bool>(false)
     private let parked = Mutex(Parked())
 
     public init(feed: any QuoteFeed, broker: any Broker, firings: any FiringRecorder,
@@ -195,6 +197,9 @@ public final class AutomationEngine: Sendable {
     /// When the engine last received a tick (for readiness).
     public var lastTickTime: Date? { lastTickAt.withLock { $0 } }
 
+    /// Whether the last tick received was stale (older than `staleAfter`): prices are arriving, but late.
+    public var lastTickWasStale: Bool { lastTickStale.load(ordering: .relaxed) }
+
     /// Executions the broker reported whose settlement failed and is being retried in the background.
     public var unsettledCount: Int { parked.withLock { $0.retries.count } }
 
@@ -242,6 +247,7 @@ public final class AutomationEngine: Sendable {
         // A stale quote is not evidence the price is there now: it neither fires rules nor fills orders, and the
         // book keeps its last fresh price so the next fresh tick still sees any range crossed meanwhile.
         let stale = now.timeIntervalSince(tick.time) > staleAfter
+        lastTickStale.store(stale, ordering: .relaxed)
         metrics?.tickProcessed(stale: stale)
         guard !stale else { return [] }
         // Outside the session a real feed's prices are not tradable: the dashboard shows them, nothing acts on them.

@@ -117,6 +117,8 @@ struct LatencyBench {
         config.bcryptCost = 4
         config.jwtSecret = String(repeating: "b", count: 40)
         config.maxRulesPerUser = 1_000_000
+        config.apiRateLimit = 100_000 // one user seeds and drives the run: the per-user limit is not what is measured
+        config.apiRateBurst = 1_000_000
         config.databaseURL = options.databaseURL
         // Steady state: not the first start's one-off background write of ~200,000 synthetic bars, which would
         // compete with the commits measured here for its first ten seconds or so.

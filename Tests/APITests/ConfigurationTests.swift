@@ -85,9 +85,26 @@ struct ConfigurationTests {
         (["YAHOO_MAX_REQUESTS_PER_SECOND": "0"], "YAHOO_MAX_REQUESTS_PER_SECOND"),
         (["YAHOO_MAX_REQUESTS_PER_SECOND": "fast"], "YAHOO_MAX_REQUESTS_PER_SECOND"),
         (["ANGELONE_RATE_LIMITS": "orders=nine/s"], "ANGELONE_RATE_LIMITS"),
+        (["API_RATE_LIMIT": "0"], "API_RATE_LIMIT"),
+        (["API_RATE_BURST": "lots"], "API_RATE_BURST"),
+        (["TLS_CERT": "/nonexistent/cert.pem"], "TLS_KEY"),
+        (["TLS_KEY": "/nonexistent/key.pem"], "TLS_CERT"),
+        (["TLS_CERT": "/nonexistent/cert.pem", "TLS_KEY": "/nonexistent/key.pem"], "TLS_CERT"),
+        (["TRUSTED_PROXIES": "127.0.0.1, nginx.internal"], "TRUSTED_PROXIES"),
     ])
     func badValues(env: [String: String], variable: String) {
         #expect(refusal(env) == variable)
+    }
+
+    @Test("the request limit, the trusted proxies and their defaults")
+    func securitySettings() throws {
+        let defaults = try AppConfig.fromEnvironment([:])
+        #expect(defaults.apiRateLimit == 20 && defaults.apiRateBurst == 100)
+        #expect(defaults.trustedProxies.isEmpty && defaults.tls == nil)
+        let set = try AppConfig.fromEnvironment(["API_RATE_LIMIT": "50", "API_RATE_BURST": "500",
+                                                 "TRUSTED_PROXIES": "127.0.0.1, ::1,10.0.0.7"])
+        #expect(set.apiRateLimit == 50 && set.apiRateBurst == 500)
+        #expect(set.trustedProxies == ["127.0.0.1", "::1", "10.0.0.7"])
     }
 
     @Test("MARKET_FEED=angelone without the account is refused naming the account variables")

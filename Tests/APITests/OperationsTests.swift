@@ -22,6 +22,38 @@ struct OperationsTests {
         }
     }
 
+    @Test("a stalled feed: readiness fails after 10 s without ticks; stale ticks fire nothing and readiness says so")
+    func feedStall() async throws {
+        let clock = MovableClock(Date())
+        try await withTestApp(clock: clock, configure: { $0.staleQuoteSeconds = 5 }) { app in
+            let (token, _) = try await app.register()
+            app.feed.push("INFY", 1500, time: clock.now())
+            #expect(try await eventually { try await app.send(.GET, "/readyz").status == .ok })
+            let rule = try await app.createRule(token, symbol: "INFY", min: 1490, max: 1510)
+            let ruleID = try #require(rule["id"] as? String)
+            // The feed falls silent: eleven seconds later the instance is not ready, and says why.
+            clock.advance(by: 11)
+            let silent = try await app.send(.GET, "/readyz")
+            #expect(silent.status == .serviceUnavailable)
+            #expect((silent["feed"] as? String)?.contains("no recent ticks") == true)
+            // Then it delivers late prices: inside the rule's range, but older than 5 s. Nothing fires on them, and
+            // readiness names the staleness.
+            for offset in [30.0, 20, 10] {
+                app.feed.push("INFY", 1500, time: clock.now().addingTimeInterval(-offset))
+            }
+            #expect(try await eventually {
+                ((try await app.send(.GET, "/readyz"))["feed"] as? String)?.contains("stale prices") == true
+            })
+            #expect(try await app.send(.GET, "/readyz").status == .serviceUnavailable)
+            #expect(try await app.send(.GET, "/api/rules/\(ruleID)", token: token)["fire_count"] as? Int == 0)
+            #expect(try await app.cart(token).isEmpty)
+            // A fresh price: ready again, and the rule fires on it.
+            app.feed.push("INFY", 1500, time: clock.now())
+            #expect(try await eventually { try await app.send(.GET, "/readyz").status == .ok })
+            #expect(try await eventually { try await app.cart(token).count == 1 })
+        }
+    }
+
     @Test("metrics expose ticks, firings, orders, HTTP and sockets in Prometheus format")
     func metrics() async throws {
         try await withTestApp { app in

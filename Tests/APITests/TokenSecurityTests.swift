@@ -316,6 +316,32 @@ struct TokenSecurityTests {
         }
     }
 
+    @Test("X-Forwarded-For names the client only when the connection comes from a trusted proxy",
+          arguments: [
+              ([], "203.0.113.9", "127.0.0.1"),
+              (["127.0.0.1"], "203.0.113.9", "203.0.113.9"),
+              (["127.0.0.1"], "198.51.100.1, 203.0.113.9", "203.0.113.9"),
+              (["127.0.0.1", "203.0.113.9"], "198.51.100.1, 203.0.113.9", "198.51.100.1"),
+          ])
+    func forwardedFor(trusted: [String], forwarded: String, expected: String) async throws {
+        try await withTestApp(configure: { $0.trustedProxies = Set(trusted) }) { app in
+            let port = try await app.startServer()
+            let email = "proxied-\(UUID().uuidString.prefix(6))@example.com"
+            var headers = HTTPHeaders()
+            headers.contentType = .json
+            headers.replaceOrAdd(name: "X-Forwarded-For", value: forwarded)
+            let response = try await app.app.client.post(URI(string: "http://127.0.0.1:\(port)/api/auth/register"),
+                                                         headers: headers) { request in
+                request.body = ByteBuffer(string: "{\"email\": \"\(email)\", \"password\": \"long enough\"}")
+            }
+            #expect(response.status == .created)
+            let rows = try await AuditStore(database: app.app.db)
+                .search(AuditFilter(action: .exactly("user.register")), after: nil, limit: 5)
+            #expect(rows.items.first?.ip == expected)
+            await app.stopServer()
+        }
+    }
+
     @Test("the request limiter: a burst at once, then the sustained rate, with the wait in whole seconds")
     func limiterArithmetic() {
         let limiter = APIRateLimiter(perSecond: 2, burst: 4)

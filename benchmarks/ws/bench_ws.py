@@ -95,6 +95,7 @@ def start_server(binary: Path, workdir: Path, name: str, **env: str) -> Server:
     data.mkdir(parents=True, exist_ok=True)
     environment = {key: value for key, value in os.environ.items() if not key.startswith("DATABASE_URL")}
     environment.update({"DATA_DIR": str(data), "BCRYPT_COST": "4", "LOG_LEVEL": "warning",
+                        "API_RATE_LIMIT": "100000", "API_RATE_BURST": "1000000",  # seeding is one user's burst
                         "JWT_SECRET": "bench-secret-bench-secret-bench-secret-00", **env})
     port = free_port()
     server = Server(name, [str(binary), "serve", "--hostname", "127.0.0.1", "--port", str(port)], environment, port,

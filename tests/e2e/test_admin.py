@@ -1,8 +1,9 @@
 """Administration and account security in the browser: an administrator (made with `stockcart user create --admin`)
-sees the Admin entry, the system's health, the users (disabling one through the confirmation locks them out of the
-API at once, enabling lets them back in) and the audit log with its filters; anyone else is refused with
-"administrators only". Changing the password keeps the tab signed in on a new token while the old one is refused;
-logging out revokes the token on the server; a user whose account is disabled is sent to log in, told why."""
+sees the Admin entry, the system's health, the cluster (one SQLite server: alone, with every symbol), the users
+(disabling one through the confirmation locks them out of the API at once, enabling lets them back in) and the audit
+log with its filters; anyone else is refused with "administrators only". Changing the password keeps the tab signed
+in on a new token while the old one is refused; logging out revokes the token on the server; a user whose account is
+disabled is sent to log in, told why."""
 
 from __future__ import annotations
 
@@ -49,6 +50,13 @@ def user_row(email: str) -> str:
     return f'.users-table tr[data-email="{email}"]'
 
 
+def cluster_instances(b) -> list[dict]:
+    return b.js("""
+        return [...document.querySelectorAll('[data-testid="cluster-instance"]')].map((row) => ({
+          id: row.dataset.instanceId, self: row.dataset.this, symbols: Number(row.dataset.symbols),
+          chips: row.querySelectorAll('.cluster-chip').length }));""")
+
+
 def test_admin_disables_and_enables_a_user_and_reads_the_audit_log(live_server, browser, admin, allow_console):
     allow_console.append(network_error("/api/admin/users/", 409))  # disabling one's own account, on purpose
     base = live_server.base_url
@@ -72,6 +80,20 @@ def test_admin_disables_and_enables_a_user_and_reads_the_audit_log(live_server, 
     assert int(b.text('[data-testid="health-users"] dd').split(" ")[0].replace(",", "")) >= 2
     b.click('[data-testid="health-refresh"]')
     b.find('[data-testid="health-database"][data-ok="true"]')
+
+    # The cluster: this SQLite server runs alone, every symbol its own, none unowned.
+    b.find('[data-testid="cluster-card"][data-clustered="false"]')
+    clustered = b.text('[data-testid="cluster-clustered"] dd')
+    assert clustered.startswith("No"), clustered
+    instances = cluster_instances(b)
+    ready = Api(base).get("/readyz", expect=None)  # the instance is named whether or not it is ready
+    assert len(instances) == 1, instances
+    assert instances[0]["id"].lower() == ready["instance"].lower(), (instances, ready)
+    assert instances[0]["self"] == "true", instances
+    assert instances[0]["symbols"] == 50 and instances[0]["chips"] == 50, instances
+    assert b.count('[data-testid="cluster-unowned"]') == 0
+    b.click('[data-testid="cluster-refresh"]')
+    b.find('[data-testid="cluster-card"][data-clustered="false"] [data-testid="cluster-instance"]')
 
     # The users: the member is listed, active.
     b.find(user_row(email))
@@ -160,6 +182,8 @@ def test_admin_page_fits_a_phone(live_server, browser, admin):
     b.find('[data-testid="health-database"][data-ok="true"]')
     b.find(user_row(ADMIN_EMAIL))
     b.wait(lambda d: len(audit_rows(b)) >= 1, "the audit log")
+    b.find('[data-testid="cluster-instance"]')
+    b.js("document.querySelectorAll('.cluster-symbols').forEach((folded) => { folded.open = true; })")
     for width in (360, 390):
         b.driver.set_window_size(width, 844)
         b.wait(lambda d: b.js("return window.innerWidth") == width, f"a {width} px viewport")

@@ -52,7 +52,8 @@ def fire_rule_and_wait(api: Api, socket: Socket, symbol: str) -> dict:
 
 def test_two_instances_behind_nginx_share_the_market_and_survive_a_sigkill(postgres_database, server_factory,
                                                                             stockcart_bin, tmp_path):
-    env = {"DATABASE_URL": postgres_database, "JWT_SECRET": SECRET, "SIM_TICK_MS": "250", "LOGIN_MAX_FAILURES": "1000"}
+    env = {"DATABASE_URL": postgres_database, "JWT_SECRET": SECRET, "SIM_TICK_MS": "250", "LOGIN_MAX_FAILURES": "1000",
+           "TRUSTED_PROXIES": "127.0.0.1"}
     first = server_factory.start(**env)
     time.sleep(2)  # a later start: without the tick relay the two simulators' walks would differ
     second = server_factory.start(**env)
@@ -115,6 +116,13 @@ def test_two_instances_behind_nginx_share_the_market_and_survive_a_sigkill(postg
             time.sleep(0.5)
             cancelled = direct.post(f"/api/orders/{resting['id']}/cancel", None, expect=200)
             assert cancelled["status"] == "CANCELLED", cancelled
+            # An idempotency key holds across instances: the retry through the other instance finds the order.
+            body = {"symbol": symbol, "side": "BUY", "type": "LIMIT", "quantity": 1, "limit_price": round(ltp * 0.5, 2)}
+            placed = direct.request("POST", "/api/orders", json=body, headers={"Idempotency-Key": "cluster-once"})
+            assert placed.status_code == 201, placed.text
+            retried = Api(second.base_url, user.token).request("POST", "/api/orders", json=body,
+                                                               headers={"Idempotency-Key": "cluster-once"})
+            assert retried.status_code == 200 and same_id(retried.json()["id"], placed.json()["id"]), retried.text
 
             # SIGKILL the owner of that symbol mid-stream: the first takes everything over within 10 seconds.
             killed_at = time.monotonic()
@@ -138,9 +146,16 @@ def test_two_instances_behind_nginx_share_the_market_and_survive_a_sigkill(postg
                 fresh.wait_for(lambda m: m.get("type") == "welcome", 10, "welcome")
                 third = fire_rule_and_wait(user, fresh, returned[0])
             assert user.get(f"/api/rules/{third['rule']['id']}")["fire_count"] == 1
+
+            # A graceful stop (SIGTERM) hands the symbols over at once, not when the leases run out.
+            stopping_at = time.monotonic()
+            assert back.terminate(60) == 0
+            wait_until(lambda: owned(first) == 50, 5, "the survivor to take the stopped instance's symbols")
+            handover = time.monotonic() - stopping_at
     finally:
         nginx.stop()
     print(f"cluster: 2 instances 25/25; one market; rule on the other instance's symbol fired once, event relayed; "
           f"order routed and filled, another cancelled; SIGKILL → survivor ran all 50 after {takeover:.1f} s, first "
-          f"firing on the taken-over symbol {first_firing:.1f} s after the kill; rebalanced 25/25 after the return")
+          f"firing on the taken-over symbol {first_firing:.1f} s after the kill; rebalanced 25/25 after the return; "
+          f"SIGTERM handed its symbols over in {handover:.1f} s (exit included)")
     assert takeover <= 10

@@ -1,5 +1,7 @@
 // Administration, for the admin role (the server refuses everyone else with 403 "administrators only", which this
-// page shows as such): the system's health (GET /api/admin/health) with Refresh; the users (GET /api/admin/users,
+// page shows as such): the system's health (GET /api/admin/health) with Refresh; the cluster (GET /api/cluster: alone
+// or sharing the symbols, each live instance with its start, last heartbeat and symbols, and any symbol no instance
+// runs) with a Refresh of its own; the users (GET /api/admin/users,
 // oldest first, "Load more" pages on with next_after), each with Disable (after a confirmation that starts on "Keep
 // it") or Enable, and the server's refusal (say 409, one's own account) in a toast; the audit log
 // (GET /api/admin/audit, newest first) filtered by user (id or e-mail), action (exact, or a prefix ending in `*`)
@@ -31,6 +33,14 @@ function duration(seconds) {
   if (hours) return `${hours} h ${minutes} min`;
   if (minutes) return `${minutes} min`;
   return `${s} s`;
+}
+
+/** How long ago a heartbeat was, to the second while it is recent ("3 s ago"), else as `ago` says it. */
+function heartbeatAge(value) {
+  const at = Date.parse(value ?? "");
+  if (!Number.isFinite(at)) return null;
+  const seconds = Math.max(0, Math.round((Date.now() - at) / 1000));
+  return seconds < 60 ? `${seconds} s ago` : ago(value);
 }
 
 function milliseconds(value) {
@@ -70,6 +80,15 @@ export function mount(root, { signal }) {
   const healthCard = h("div.card.admin-health", { dataset: { testid: "health" } },
     h("div.card-head", null, h("h2", { text: "System health" }), statusBadge, refreshButton),
     healthBody);
+
+  const clusterBadge = h("span.badge", { hidden: true, dataset: { testid: "cluster-mode" } });
+  const clusterRefresh = h("button.btn.btn-sm.card-head-link", { type: "button", text: "Refresh",
+    attrs: { "aria-label": "Refresh the cluster" }, dataset: { testid: "cluster-refresh" },
+    on: { click: () => loadCluster() } });
+  const clusterBody = h("div.card-body", null, h("div.loading", null, h("span.spinner"), "Reading the instances…"));
+  const clusterCard = h("div.card.admin-cluster", { dataset: { testid: "cluster-card" } },
+    h("div.card-head", null, h("h2", { text: "Cluster" }), clusterBadge, clusterRefresh),
+    clusterBody);
 
   const usersCount = h("span.page-sub");
   const usersTbody = h("tbody");
@@ -135,7 +154,7 @@ export function mount(root, { signal }) {
     auditBody,
     auditFoot);
 
-  const content = h("div.admin-content", null, healthCard, usersCard, auditCard);
+  const content = h("div.admin-content", null, healthCard, clusterCard, usersCard, auditCard);
   root.append(h("section.page.admin", null,
     h("div.page-head", null, h("h1", { text: "Administration" }), checkedEl),
     content));
@@ -220,6 +239,98 @@ export function mount(root, { signal }) {
       fact("Users", "health-users", int(health.users),
         { sub: `${int(admins)} admin${admins === 1 ? "" : "s"}, ${int(disabled)} disabled` }),
       fact("Auto-traders running", "health-autotraders", int(health.autotraders_running))));
+  }
+
+  // ---- cluster ------------------------------------------------------------------------------------------------
+  async function loadCluster() {
+    clusterRefresh.disabled = true;
+    clusterCard.setAttribute("aria-busy", "true");
+    try {
+      const cluster = await api.get("/api/cluster", { signal });
+      if (signal.aborted || denied) return;
+      renderCluster(cluster);
+    } catch (error) {
+      if (signal.aborted || error.status === 401) return;
+      if (isDenied(error)) {
+        showDenied(error);
+        return;
+      }
+      clusterBadge.hidden = true;
+      delete clusterCard.dataset.clustered;
+      replace(clusterBody, loadFailed("the cluster", error, () => loadCluster()));
+    } finally {
+      clusterRefresh.disabled = false;
+      clusterCard.removeAttribute("aria-busy");
+    }
+  }
+
+  /** Symbols as wrapped chips, each a link to its stock page. */
+  function symbolChips(symbols, label) {
+    return h("ul.cluster-chips", { attrs: { "aria-label": label } },
+      symbols.map((symbol) => h("li", null,
+        h("a.cluster-chip", { href: `#/stock/${encodeURIComponent(symbol)}`, text: symbol }))));
+  }
+
+  function renderCluster(cluster) {
+    const clustered = cluster?.clustered === true;
+    const instances = Array.isArray(cluster?.instances) ? cluster.instances : [];
+    const unowned = Array.isArray(cluster?.unowned) ? cluster.unowned : [];
+    const owned = instances.reduce((sum, i) => sum + (Array.isArray(i.symbols) ? i.symbols.length : 0), 0);
+    const plural = (n, word) => `${int(n)} ${word}${n === 1 ? "" : "s"}`;
+
+    clusterCard.dataset.clustered = String(clustered);
+    clusterBadge.className = clustered ? `badge badge-dot ${unowned.length ? "badge-warn" : "badge-up"}` : "badge";
+    setText(clusterBadge, clustered ? plural(instances.length, "instance") : "Alone");
+    clusterBadge.hidden = false;
+
+    const symbolsFact = fact("Symbols run", "cluster-symbols", int(owned),
+      { sub: unowned.length ? `${int(unowned.length)} unowned` : null, tone: unowned.length ? "warn-text" : "" });
+    const facts = h("dl.admin-facts", null,
+      fact("Clustered", "cluster-clustered", clustered ? "Yes" : "No",
+        { sub: clustered ? "symbols shared through leases" : "this instance runs every symbol" }),
+      fact("Instances", "cluster-count", int(instances.length)),
+      symbolsFact,
+      clustered ? fact("Lease", "cluster-lease", `${cluster.lease_seconds ?? "—"} s`) : null);
+
+    const unownedBlock = unowned.length
+      ? h("div.cluster-unowned", { attrs: { role: "status" }, dataset: { testid: "cluster-unowned" } },
+        h("p", null, h("strong", { text: `${plural(unowned.length, "symbol")} without an instance` }),
+          h("span.muted", { text: " · nothing is matched on them until an instance takes them over" })),
+        symbolChips(unowned, "Symbols no instance runs"))
+      : null;
+
+    const list = instances.length
+      ? h("ul.cluster-instances", { attrs: { "aria-label": "Instances" } }, instances.map(instanceItem))
+      : emptyState({ title: "No live instance",
+        text: "No instance has renewed its heartbeat in the last few seconds." });
+    replace(clusterBody, facts, unownedBlock, list);
+  }
+
+  function instanceItem(instance) {
+    const symbols = Array.isArray(instance.symbols) ? instance.symbols : [];
+    const name = instance.name || instance.id || "—";
+    const age = heartbeatAge(instance.heartbeat_at);
+    return h("li.cluster-instance", {
+      dataset: { testid: "cluster-instance", instanceId: instance.id ?? "", this: String(instance.this === true),
+        symbols: String(symbols.length) },
+    },
+      h("div.cluster-instance-head", null,
+        h("span.cluster-instance-name", { text: name, title: instance.id ?? "" }),
+        instance.this
+          ? h("span.badge.badge-accent", { text: "This instance", dataset: { testid: "cluster-this" } })
+          : null),
+      h("dl.cluster-instance-facts", null,
+        h("div", null, h("dt", { text: "Started" }),
+          h("dd", { text: instance.started_at ? `${whenIST(instance.started_at)} IST` : "—" })),
+        h("div", null, h("dt", { text: "Last heartbeat" }),
+          h("dd", null, instance.heartbeat_at ? `${timeIST(instance.heartbeat_at)} IST` : "—",
+            age ? h("span.muted", { text: ` · ${age}` }) : null)),
+        h("div", null, h("dt", { text: "Symbols" }), h("dd", { text: int(symbols.length) }))),
+      symbols.length
+        ? h("details.cluster-symbols", null,
+          h("summary", { text: `Show its ${symbols.length === 1 ? "symbol" : `${int(symbols.length)} symbols`}` }),
+          symbolChips(symbols, `Symbols run by ${name}`))
+        : h("p.muted.cluster-none", { text: "No symbols right now." }));
   }
 
   // ---- users --------------------------------------------------------------------------------------------------
@@ -458,6 +569,7 @@ export function mount(root, { signal }) {
     // Health first: its 403 says at once that this user is not an administrator (one refusal, not three).
     const allowed = await loadHealth();
     if (!allowed || signal.aborted || denied) return;
+    loadCluster();
     loadUsers();
     loadAudit();
   }
@@ -465,6 +577,10 @@ export function mount(root, { signal }) {
   load();
   return {
     unmount() { auditRequest?.abort(); },
-    resync: () => { if (!denied) loadHealth(); },
+    resync: () => {
+      if (denied) return;
+      loadHealth();
+      loadCluster();
+    },
   };
 }

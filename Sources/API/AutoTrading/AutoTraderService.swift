@@ -43,8 +43,15 @@ final class AutoTraderService: Sendable {
     /// Whether `owner`'s auto-trader runs on this instance.
     func isRunning(_ owner: UserID) -> Bool { autoTrader.activeOwners.contains(owner) }
 
+    /// The other instances on the database (nil alone): each runs every auto-trader's desk for the symbols it runs,
+    /// so a change made here is announced, and each instance reloads that user's auto-trader from the database.
+    private let otherInstances: ClusterNotifications?
+    static let channel = "stockcart_autotrader"
+
     init(autoTrader: AutoTrader, database: any Database, hub: MarketHub, clock: any TimeSource, broker: any Broker,
-         sockets: SocketHub, charges: ChargeSchedule, orders: OrderStore, liveBroker: Bool, logger: Logger) {
+         sockets: SocketHub, charges: ChargeSchedule, orders: OrderStore, liveBroker: Bool,
+         otherInstances: ClusterNotifications?, logger: Logger) {
+        self.otherInstances = otherInstances
         self.liveBroker = liveBroker
         self.autoTrader = autoTrader
         self.database = database
@@ -55,6 +62,10 @@ final class AutoTraderService: Sendable {
         self.charges = charges
         self.orders = orders
         self.logger = logger
+        otherInstances?.listen(Self.channel) { [self] payload in
+            guard let uuid = UUID(uuidString: payload) else { return }
+            await reload(UserID(uuid))
+        }
     }
 
     private var states: AutoTraderStateStore { AutoTraderStateStore(database: database) }
@@ -109,8 +120,41 @@ final class AutoTraderService: Sendable {
     }
 
     private func announce(_ owner: UserID) async {
+        if let otherInstances {
+            do {
+                try await otherInstances.publish(Self.channel, owner.rawValue.uuidString)
+            } catch {
+                logger.error("could not tell the other instances of an auto-trader change", metadata: [
+                    "user_id": "\(owner)", "error": "\(String(describing: error))"])
+            }
+        }
         guard let state = try? await state(of: owner) else { return }
         sockets.send(SocketMessage.AutoTraderChanged(state: state), to: owner)
+    }
+
+    /// Another instance changed `owner`'s auto-trader (or this one took symbols over): the kill switch and the desk
+    /// as stored now.
+    func reload(_ owner: UserID) async {
+        do {
+            try await exclusively(owner) {
+                let stored = try await states.get(owner)
+                killSwitches.withLock { $0[owner] = stored?.killReason }
+                if let stored, stored.running {
+                    try await activate(stored)
+                } else {
+                    autoTrader.deactivate(owner: owner)
+                }
+            }
+        } catch {
+            logger.error("could not reload an auto-trader", metadata: [
+                "user_id": "\(owner)", "error": "\(String(describing: error))"])
+        }
+    }
+
+    /// Rebuilds every running desk from the database (this instance has just taken symbols over: their lanes'
+    /// positions are as the instance that ran them left them).
+    func reloadRunning() async {
+        for owner in autoTrader.activeOwners { await reload(owner) }
     }
 
     // MARK: - changes

@@ -20,9 +20,11 @@ final class Cluster: Sendable {
     private let engine: AutomationEngine
     private let database: any Database
     private let logger: Logger
+    private let hooks: ClusterHooks
 
-    init(identity: InstanceIdentity, ownership: SymbolOwnership, keeper: LeaseKeeper?,
+    init(identity: InstanceIdentity, ownership: SymbolOwnership, keeper: LeaseKeeper?, hooks: ClusterHooks,
          notifications: ClusterNotifications, engine: AutomationEngine, database: any Database, logger: Logger) {
+        self.hooks = hooks
         self.identity = identity
         self.ownership = ownership
         self.keeper = keeper
@@ -37,6 +39,9 @@ final class Cluster: Sendable {
             }
         }
     }
+
+    /// Runs `action` after this instance has taken symbols over and loaded their books.
+    func whenSymbolsGained(_ action: @escaping @Sendable () async -> Void) { hooks.add(action) }
 
     /// Other live instances (0 when alone).
     var peers: Int { keeper?.peers.current ?? 0 }

@@ -58,7 +58,7 @@ enum ClusterAssembly {
             for order in try await OrderStore(database: database, charges: charges).pending() {
                 try await wiring.broker.resume(order)
             }
-            return Cluster(identity: wiring.identity, ownership: wiring.ownership, keeper: nil,
+            return Cluster(identity: wiring.identity, ownership: wiring.ownership, keeper: nil, hooks: ClusterHooks(),
                            notifications: wiring.notifications, engine: engine, database: database, logger: logger)
         }
         // Ticks of the symbols other instances run: to the market hub and the sockets, and the simulator follows them
@@ -74,12 +74,18 @@ enum ClusterAssembly {
                                 hasPeers: { wiring.peers.any })
         sockets.relayMessages { text, user in events.publish(text, to: user) }
         events.listen { user, text in sockets.deliverRelayed(text, to: user) }
+        let hooks = ClusterHooks()
+        let books = Cluster.handover(engine: engine, paper: wiring.paper, database: database, charges: charges,
+                                     logger: logger)
         let keeper = LeaseKeeper(
             identity: wiring.identity, store: ClusterStore(database: database), ownership: wiring.ownership,
             symbols: stocks.map(\.symbol), peers: wiring.peers, logger: logger,
-            handover: Cluster.handover(engine: engine, paper: wiring.paper, database: database, charges: charges,
-                                       logger: logger))
-        let cluster = Cluster(identity: wiring.identity, ownership: wiring.ownership, keeper: keeper,
+            handover: { gained, lost in
+                let loaded = await books(gained, lost)
+                if !loaded.isEmpty { await hooks.symbolsGained() }
+                return loaded
+            })
+        let cluster = Cluster(identity: wiring.identity, ownership: wiring.ownership, keeper: keeper, hooks: hooks,
                               notifications: wiring.notifications, engine: engine, database: database, logger: logger)
         try await keeper.join()
         jobs.add { await keeper.run() }

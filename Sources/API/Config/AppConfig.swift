@@ -32,6 +32,9 @@ public struct AppConfig: Sendable {
     public var simulationSeed: UInt64 = 42
     public var simulationTickMilliseconds = 250
     public var corsOrigins: [String] = []
+    /// `TRUSTED_PROXIES`: addresses of the load balancers in front (comma-separated); from them, and only them,
+    /// `X-Forwarded-For` names the client.
+    public var trustedProxies: Set<String> = []
     public var logLevel = "info"
     public var startingCash = Money(paise: 10_00_000_00)
     public var brokerage = Money(paise: 20_00)
@@ -74,6 +77,13 @@ public struct AppConfig: Sendable {
                           reason: "must be a full " + schemes.sorted().map { "\($0)://" }.joined(separator: " or ") + " URL")
         }
         return raw
+    }
+
+    /// Whether `text` is an IPv4 or IPv6 address.
+    static func isIPAddress(_ text: String) -> Bool {
+        var v4 = in_addr()
+        var v6 = in6_addr()
+        return inet_pton(AF_INET, text, &v4) == 1 || inet_pton(AF_INET6, text, &v6) == 1
     }
 
     /// Reads the environment; unset or empty variables keep their defaults.
@@ -180,6 +190,15 @@ public struct AppConfig: Sendable {
         if let ms = try integer("SIM_TICK_MS", in: 10...60_000) { config.simulationTickMilliseconds = ms }
         if let origins = value("CORS_ORIGINS") {
             config.corsOrigins = origins.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        if let proxies = value("TRUSTED_PROXIES") {
+            let addresses = proxies.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty }
+            for address in addresses where !Self.isIPAddress(address) {
+                throw Invalid(variable: "TRUSTED_PROXIES", reason: "'\(address)' is not an IP address (list the "
+                                  + "load balancers' addresses, comma-separated)")
+            }
+            config.trustedProxies = Set(addresses)
         }
         if let level = value("LOG_LEVEL") {
             let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]

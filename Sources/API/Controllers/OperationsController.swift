@@ -69,8 +69,8 @@ struct OperationsController {
         let now = services.clock.now()
         let lastTick = services.engine.lastTickTime
         let health = services.feed.health
-        let feedOK: Bool
-        let feedSummary: String
+        var feedOK: Bool
+        var feedSummary: String
         if let health {
             let heard = health.lastFrameAt.map { now.timeIntervalSince($0) < Self.feedSilenceLimit } ?? false
             feedOK = health.state == .live && heard
@@ -79,6 +79,13 @@ struct OperationsController {
         } else {
             feedOK = lastTick.map { now.timeIntervalSince($0) < 10 } ?? false
             feedSummary = feedOK ? "\(services.feedName): ok" : "\(services.feedName): no recent ticks"
+        }
+        // Ticks arriving too late to act on (no rule fires on them) are no better than none.
+        let stale = services.engine.lastTickWasStale
+        if stale, feedOK {
+            feedOK = false
+            feedSummary = "\(services.feedName): stale prices (older than \(Int(services.config.staleQuoteSeconds)) s; "
+                + "no rule fires on them)"
         }
         let body = Readiness(status: databaseOK && feedOK ? "ready" : "not_ready",
                              database: databaseOK ? "ok" : "unreachable", feed: feedSummary,

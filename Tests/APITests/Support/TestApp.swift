@@ -5,6 +5,7 @@ import TestSupport
 import MarketData
 import Persistence
 import SQLKit
+import Synchronization
 import Testing
 import TradingCore
 import Vapor
@@ -64,6 +65,14 @@ private func teardown(_ app: Application, target: DatabaseSetup.Target, director
     await app.server.shutdown()
     try? await app.asyncShutdown()
     try? FileManager.default.removeItem(atPath: directory)
+}
+
+/// A clock the test moves forward (for behaviour that depends on how much time has passed).
+final class MovableClock: TimeSource {
+    private let current: Mutex<Date>
+    init(_ start: Date) { current = Mutex(start) }
+    func now() -> Date { current.withLock { $0 } }
+    func advance(by seconds: TimeInterval) { current.withLock { $0 += seconds } }
 }
 
 /// A clock that stands at one instant (for behaviour that depends on the time of day).
