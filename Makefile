@@ -18,10 +18,8 @@ run: build ## build, then serve on http://127.0.0.1:8080 (SQLite in ./data, simu
 test: ## the full test suite (same as CI): scripts/test.sh
 	bash scripts/test.sh
 
-soak: ## the fault tests in full: the crash loop with $(KILLS) SIGKILLs, and the database outage; KILLS=100
-	$(SWIFT) build --product stockcart
-	STOCKCART_CRASH_KILLS=$(KILLS) STOCKCART_BIN=$$($(SWIFT) build --show-bin-path)/stockcart STOCKCART_REQUIRE_BIN=1 \
-		python3 -m pytest tests/process/test_crash_loop.py tests/process/test_faults.py -q -s -rs -p no:cacheprovider
+soak: ## the fault tests in full: the crash loop with $(KILLS) SIGKILLs, and the database outage on a throwaway PostgreSQL; KILLS=100
+	STOCKCART_CRASH_KILLS=$(KILLS) bash scripts/soak.sh
 
 bench: bench-rules bench-latency bench-latency-smartstream bench-smartstream bench-indicators bench-backtest ## the in-process benchmarks, release builds (figures: docs/benchmarks.md)
 

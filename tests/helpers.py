@@ -284,7 +284,7 @@ http {{
             proxy_set_header Upgrade $http_upgrade;
             proxy_set_header Connection $connection_upgrade;
             proxy_read_timeout 3600s;
-            proxy_next_upstream error timeout http_502 non_idempotent;
+            proxy_next_upstream error timeout http_502;  # a POST is resent only if it never reached an instance
             proxy_connect_timeout 2s;
         }}
     }}

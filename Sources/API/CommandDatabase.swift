@@ -14,7 +14,9 @@ enum CommandDatabase {
         try await DatabaseSetup.prepareConnections(target, databases: app.databases,
                                                    eventLoops: Array(app.eventLoopGroup.makeIterator()), logger: app.logger)
         app.migrations.add(StockCartMigrations.all)
-        try await app.autoMigrate()
+        try await MigrationLock.around(target, on: app.eventLoopGroup.next(), logger: app.logger) {
+            try await app.autoMigrate()
+        }
         return target
     }
 }

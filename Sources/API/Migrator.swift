@@ -9,10 +9,12 @@ public enum Migrator {
         let target = try DatabaseSetup.Target.from(databaseURL: config.databaseURL, dataDirectory: config.dataDirectory)
         try DatabaseSetup.register(target, on: app.databases)
         app.migrations.add(StockCartMigrations.all)
-        if revert {
-            try await app.autoRevert()
-        } else {
-            try await app.autoMigrate()
+        try await MigrationLock.around(target, on: app.eventLoopGroup.next(), logger: app.logger) {
+            if revert {
+                try await app.autoRevert()
+            } else {
+                try await app.autoMigrate()
+            }
         }
         app.logger.notice("migrations \(revert ? "reverted" : "applied")", metadata: ["database": "\(target.redacted)"])
     }

@@ -35,7 +35,9 @@ public func configure(_ app: Application, config: AppConfig, overrides: AppOverr
     try await DatabaseSetup.prepareConnections(target, databases: app.databases,
                                                eventLoops: Array(app.eventLoopGroup.makeIterator()), logger: app.logger)
     app.migrations.add(StockCartMigrations.all)
-    try await app.autoMigrate()
+    try await MigrationLock.around(target, on: app.eventLoopGroup.next(), logger: app.logger) {
+        try await app.autoMigrate()
+    }
     app.logger.info("database ready", metadata: ["database": "\(target.redacted)"])
 
     // MARK: market
@@ -108,8 +110,8 @@ public func configure(_ app: Application, config: AppConfig, overrides: AppOverr
     cluster.whenSymbolsGained { await autoTrading.reloadRunning() }
     try await autoTrading.restore()
     jobs.add { await autoTrading.refreshAccountsEverySecond() }
-    try await BacktestStore(database: app.db).failUnfinished(now: clock.now())
-    let backtests = BacktestRunner(database: app.db, sockets: sockets, clock: clock,
+    try await BacktestStore(database: app.db).failUnfinished(now: clock.now(), sparing: try await cluster.otherInstances())
+    let backtests = BacktestRunner(database: app.db, instance: cluster.identity.id, sockets: sockets, clock: clock,
                                    logger: Logger(label: "stockcart.backtests"))
 
     let secret = try config.jwtSecret ?? JWTSecretFile.loadOrCreate(

@@ -96,7 +96,8 @@ public final class AutomationEngine: Sendable {
     private let executions: any ExecutionRecorder
     private let events: any EngineEventSink
     private let clock: any TimeSource
-    private let staleAfter: TimeInterval
+    /// How old a tick may be and still be acted on (the feed's own quote lifetime, else the server's setting).
+    public let staleAfter: TimeInterval
     private let tradingHours: TradingHours
     private let observers: [any TickObserver]
     private let metrics: (any EngineObserver)?

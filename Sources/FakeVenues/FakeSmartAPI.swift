@@ -31,6 +31,8 @@ public final class FakeSmartAPI: Sendable {
         var sessions: [String: Session] = [:]
         var lastLogin: [String: Date] = [:]
         var loginAttempts = 0
+        /// Logins refused for SmartAPI's one-a-second limit.
+        var rateRefusals = 0
         var refuseTOTPs = 0
         var callsByPath: [String: Int] = [:]
         var instrumentMasterDown = false
@@ -104,6 +106,8 @@ public final class FakeSmartAPI: Sendable {
 
     /// Logins tried, accepted or not.
     public var loginAttempts: Int { state.withLock { $0.loginAttempts } }
+    /// How many logins the one-a-second limit refused.
+    public var rateRefusals: Int { state.withLock { $0.rateRefusals } }
 
     /// Calls received on `path`.
     public func calls(_ path: String) -> Int { state.withLock { $0.callsByPath[path] ?? 0 } }
@@ -210,7 +214,9 @@ public final class FakeSmartAPI: Sendable {
             state.loginAttempts += 1
             defer { state.lastLogin[clientCode] = now }
             guard let last = state.lastLogin[clientCode], let loginInterval else { return false }
-            return now.timeIntervalSince(last) < loginInterval
+            let limited = now.timeIntervalSince(last) < loginInterval
+            if limited { state.rateRefusals += 1 }
+            return limited
         }
         if limited { return Self.rateLimited() }
         guard let account = accounts[clientCode], body["password"] == account.pin,

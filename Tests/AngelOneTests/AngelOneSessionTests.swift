@@ -194,7 +194,11 @@ struct AngelOneSessionTests {
         #expect(await first.connect().state == .connected)
         let status = await second.connect()
         #expect(status.state == .connected, "\(String(describing: status.lastError))")
-        #expect(fake.loginAttempts == 3, "refused once for the rate, then let in")
+        // Normally the second login lands within the second and is refused once, then let in (3 attempts). On a
+        // machine so loaded that it arrives a second later it is simply let in (2); either way it connects, and a
+        // refusal is tried exactly once more.
+        #expect(fake.rateRefusals <= 1)
+        #expect(fake.loginAttempts == 2 + fake.rateRefusals, "refused \(fake.rateRefusals) time(s) for the rate")
         await fake.shutdown()
     }
 }

@@ -66,6 +66,10 @@ final class AutoTraderService: Sendable {
             guard let uuid = UUID(uuidString: payload) else { return }
             await reload(UserID(uuid))
         }
+        // Changes announced while the listening connection was down were missed: every auto-trader as stored.
+        otherInstances?.onReconnect { [self] in
+            for stored in (try? await states.all()) ?? [] { await reload(stored.owner) }
+        }
     }
 
     private var states: AutoTraderStateStore { AutoTraderStateStore(database: database) }
@@ -120,16 +124,19 @@ final class AutoTraderService: Sendable {
     }
 
     private func announce(_ owner: UserID) async {
-        if let otherInstances {
-            do {
-                try await otherInstances.publish(Self.channel, owner.rawValue.uuidString)
-            } catch {
-                logger.error("could not tell the other instances of an auto-trader change", metadata: [
-                    "user_id": "\(owner)", "error": "\(String(describing: error))"])
-            }
-        }
+        await tellOtherInstances(owner)
         guard let state = try? await state(of: owner) else { return }
         sockets.send(SocketMessage.AutoTraderChanged(state: state), to: owner)
+    }
+
+    private func tellOtherInstances(_ owner: UserID) async {
+        guard let otherInstances else { return }
+        do {
+            try await otherInstances.publish(Self.channel, owner.rawValue.uuidString)
+        } catch {
+            logger.error("could not tell the other instances of an auto-trader change", metadata: [
+                "user_id": "\(owner)", "error": "\(String(describing: error))"])
+        }
     }
 
     /// Another instance changed `owner`'s auto-trader (or this one took symbols over): the kill switch and the desk
@@ -219,6 +226,7 @@ final class AutoTraderService: Sendable {
             guard let stored = try await states.get(owner), stored.running else { return }
             try await activate(stored)
         }
+        await tellOtherInstances(owner)
     }
 
     /// Trips the kill switch: stops the auto-trader, refuses new BUYs, cancels every open order of the user, and

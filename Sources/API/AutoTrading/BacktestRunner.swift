@@ -22,6 +22,7 @@ final class BacktestRunner: Sendable {
     }
 
     private let database: any Database
+    private let instance: UUID
     private let sockets: SocketHub
     private let clock: any TimeSource
     private let logger: Logger
@@ -32,7 +33,8 @@ final class BacktestRunner: Sendable {
     private let running = Mutex<[UUID: Double]>([:])
     private let owners = Mutex<[UUID: UserID]>([:])
 
-    init(database: any Database, sockets: SocketHub, clock: any TimeSource, logger: Logger) {
+    init(database: any Database, instance: UUID, sockets: SocketHub, clock: any TimeSource, logger: Logger) {
+        self.instance = instance
         self.database = database
         self.sockets = sockets
         self.clock = clock
@@ -45,7 +47,7 @@ final class BacktestRunner: Sendable {
 
     /// Stores the job as running and starts it.
     func start(_ job: Job) async throws {
-        try await BacktestStore(database: database).save(job.stored)
+        try await BacktestStore(database: database, instance: instance).save(job.stored)
         running.withLock { $0[job.id] = 0 }
         owners.withLock { $0[job.id] = job.owner }
         Task { await self.run(job) }
@@ -89,7 +91,7 @@ final class BacktestRunner: Sendable {
             stored.error = "the report could not be encoded"
         }
         do {
-            try await BacktestStore(database: database).save(stored)
+            try await BacktestStore(database: database, instance: instance).save(stored)
         } catch {
             logger.error("could not store a finished backtest", metadata: [
                 "backtest_id": "\(job.id)", "error": "\(String(reflecting: error))",

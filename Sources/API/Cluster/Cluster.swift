@@ -37,11 +37,20 @@ final class Cluster: Sendable {
                 guard let uuid = UUID(uuidString: payload) else { return }
                 await reload(RuleID(uuid))
             }
+            // Rule changes announced while the listening connection was down were missed: read the books again.
+            notifications.onReconnect { [self] in await reloadRuleBooks() }
         }
     }
 
     /// Runs `action` after this instance has taken symbols over and loaded their books.
     func whenSymbolsGained(_ action: @escaping @Sendable () async -> Void) { hooks.add(action) }
+
+    /// The ids of the other live instances (none alone).
+    func otherInstances() async throws -> [UUID] {
+        guard keeper != nil else { return [] }
+        return try await ClusterStore(database: database).live(within: LeaseKeeper.leaseSeconds).map(\.id)
+            .filter { $0 != identity.id }
+    }
 
     /// Other live instances (0 when alone).
     var peers: Int { keeper?.peers.current ?? 0 }
@@ -72,6 +81,18 @@ final class Cluster: Sendable {
                 could not tell the other instances of a rule change; the instance running its symbol loads it when \
                 the symbol next changes hands
                 """, metadata: ["rule_id": "\(id)", "error": "\(error)"])
+        }
+    }
+
+    /// Rebuilds the rule books of every symbol this instance runs from the database.
+    private func reloadRuleBooks() async {
+        let symbols = ownership.symbols
+        do {
+            engine.replaceRules(of: symbols, with: try await RuleStore(database: database)
+                .liveRules(symbols: symbols.map(\.rawValue)))
+        } catch {
+            logger.error("could not reload the rule books after the cluster connection came back",
+                         metadata: ["error": "\(String(describing: error))"])
         }
     }
 

@@ -12,7 +12,7 @@ import TradingCore
 final class ClusterBroker: Broker {
     static let channel = "stockcart_orders"
     /// How long a cancellation waits for the instance holding the order.
-    static let cancelTimeout = Duration.seconds(2)
+    static let cancelTimeout = Duration.seconds(5)
 
     private let base: any Broker
     private let ownership: SymbolOwnership

@@ -84,7 +84,7 @@ struct OperationsController {
         let stale = services.engine.lastTickWasStale
         if stale, feedOK {
             feedOK = false
-            feedSummary = "\(services.feedName): stale prices (older than \(Int(services.config.staleQuoteSeconds)) s; "
+            feedSummary = "\(services.feedName): stale prices (older than \(Int(services.engine.staleAfter)) s; "
                 + "no rule fires on them)"
         }
         let body = Readiness(status: databaseOK && feedOK ? "ready" : "not_ready",

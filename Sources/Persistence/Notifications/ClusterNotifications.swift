@@ -95,7 +95,13 @@ public final class ClusterNotifications: Sendable {
                 }
                 connectedBefore = true
                 pause = .milliseconds(100)
-                try await listen(on: connection)
+                do {
+                    try await listen(on: connection)
+                } catch {
+                    // A connection must be closed, even a broken one, before it goes.
+                    try? await connection.close()
+                    throw error
+                }
                 try? await connection.close()
             } catch {
                 if Task.isCancelled { return }

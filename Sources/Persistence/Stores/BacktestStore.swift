@@ -49,8 +49,13 @@ public struct StoredBacktest: Sendable {
 /// Users' backtests, scoped to their owner.
 public struct BacktestStore: Sendable {
     let database: any Database
+    /// The instance running the backtests this store saves (so a restarting instance fails only its own).
+    let instance: UUID?
 
-    public init(database: any Database) { self.database = database }
+    public init(database: any Database, instance: UUID? = nil) {
+        self.database = database
+        self.instance = instance
+    }
 
     /// Inserts or replaces the backtest (its progress and, at the end, its outcome).
     public func save(_ backtest: StoredBacktest) async throws {
@@ -58,8 +63,8 @@ public struct BacktestStore: Sendable {
             try await session.run("""
                 INSERT INTO backtests (id, user_id, symbol, interval, kind, parameters, request, status, progress,
                                        final_paise, total_return_percent, trades, error, report, created_at,
-                                       finished_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                       finished_at, instance_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET status = excluded.status, progress = excluded.progress,
                     final_paise = excluded.final_paise, total_return_percent = excluded.total_return_percent,
                     trades = excluded.trades, error = excluded.error, report = excluded.report,
@@ -71,7 +76,7 @@ public struct BacktestStore: Sendable {
                       .text(backtest.status), .double(backtest.progress), .integer(backtest.finalValue?.paise),
                       .double(backtest.totalReturnPercent), .integer(backtest.trades.map(Int64.init)),
                       .text(backtest.error), .text(backtest.report), .date(backtest.createdAt),
-                      .date(backtest.finishedAt)])
+                      .date(backtest.finishedAt), .uuid(instance)])
         }
     }
 
@@ -97,12 +102,16 @@ public struct BacktestStore: Sendable {
     }
 
     /// Backtests left `running` by a process that stopped: marked failed, saying so.
-    public func failUnfinished(now: Date) async throws {
+    /// Marks failed the backtests left running by a server that stopped, sparing those of the instances in
+    /// `sparing` (alive, and still running theirs).
+    public func failUnfinished(now: Date, sparing: [UUID] = []) async throws {
         try await TransactionRunner.write(on: database) { session in
+            let spared = sparing.isEmpty ? "" : " AND (instance_id IS NULL OR instance_id NOT IN ("
+                + sparing.map { _ in "?" }.joined(separator: ", ") + "))"
             try await session.run("""
                 UPDATE backtests SET status = 'failed', error = 'the server stopped while it ran', finished_at = ?
                 WHERE status = 'running'
-                """, [.date(now)])
+                """ + spared, [.date(now)] + sparing.map { .uuid($0) })
         }
     }
 
