@@ -28,11 +28,24 @@ final class LeaseKeeper: Sendable {
     private let logger: Logger
     /// Other live instances, as of the last round (the relays publish only when there is someone to hear).
     let peers: ClusterPeers
+    /// Tells the others that leases were just given back, so one takes them at once rather than at its next round.
+    private let notifications: ClusterNotifications?
+    /// What starts a round: the one-second timer, or another instance giving leases back. One consumer, so rounds
+    /// never overlap.
+    private let wakes: AsyncStream<Void>
+    private let wake: AsyncStream<Void>.Continuation
+    static let channel = "stockcart_leases"
 
     init(identity: InstanceIdentity, store: ClusterStore, ownership: SymbolOwnership, symbols: [Symbol],
-         peers: ClusterPeers, logger: Logger, handover: @escaping Handover) {
+         peers: ClusterPeers, notifications: ClusterNotifications?, logger: Logger, handover: @escaping Handover) {
         self.identity = identity
         self.peers = peers
+        self.notifications = notifications
+        (wakes, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        // Registered now, before the listening connection starts (it listens on the channels known when it connects).
+        notifications?.listen(Self.channel) { [wake, identity] payload in
+            if payload != identity.id.uuidString { wake.yield() }
+        }
         self.store = store
         self.ownership = ownership
         self.symbols = symbols.sorted { $0.rawValue < $1.rawValue }
@@ -46,20 +59,32 @@ final class LeaseKeeper: Sendable {
         try await round()
     }
 
-    /// Rounds once a second until cancelled.
+    /// Rounds once a second, and at once when another instance gives leases back, until cancelled.
     func run() async {
-        while !Task.isCancelled {
-            do {
-                try await Task.sleep(for: Self.period)
-            } catch {
-                return
+        let timer = Task { [wake] in
+            while !Task.isCancelled {
+                do {
+                    try await Task.sleep(for: Self.period)
+                } catch {
+                    break
+                }
+                wake.yield()
             }
-            do {
-                try await round()
-            } catch {
-                logger.warning("lease round failed; keeping the symbols held", metadata: [
-                    "error": "\(String(describing: error))", "owned": "\(ownership.count)"])
+            wake.finish()
+        }
+        defer { timer.cancel() }
+        await withTaskCancellationHandler {
+            for await _ in wakes {
+                if Task.isCancelled { break }
+                do {
+                    try await round()
+                } catch {
+                    logger.warning("lease round failed; keeping the symbols held", metadata: [
+                        "error": "\(String(describing: error))", "owned": "\(ownership.count)"])
+                }
             }
+        } onCancel: { [wake] in
+            wake.finish()
         }
     }
 
@@ -70,6 +95,7 @@ final class LeaseKeeper: Sendable {
         _ = await handover([], owned)
         do {
             try await store.leave(instance: identity.id)
+            try? await notifications?.publish(Self.channel, identity.id.uuidString)
             logger.info("left the cluster; symbols handed back", metadata: ["symbols": "\(owned.count)"])
         } catch {
             logger.warning("could not hand the leases back; they expire in \(Self.leaseSeconds) s",
@@ -96,6 +122,7 @@ final class LeaseKeeper: Sendable {
             // Stop matching them before the lease is free: never two instances on one symbol.
             ownership.remove(surplus)
             try await store.release(instance: identity.id, symbols: surplus.map(\.rawValue))
+            try? await notifications?.publish(Self.channel, identity.id.uuidString)
         }
         if keep.count < share {
             let claimed = try await store.claim(instance: identity.id, count: share - keep.count,

@@ -79,7 +79,7 @@ enum ClusterAssembly {
                                      logger: logger)
         let keeper = LeaseKeeper(
             identity: wiring.identity, store: ClusterStore(database: database), ownership: wiring.ownership,
-            symbols: stocks.map(\.symbol), peers: wiring.peers, logger: logger,
+            symbols: stocks.map(\.symbol), peers: wiring.peers, notifications: wiring.notifications, logger: logger,
             handover: { gained, lost in
                 let loaded = await books(gained, lost)
                 if !loaded.isEmpty { await hooks.symbolsGained() }
