@@ -59,6 +59,11 @@ public final class PaperBroker: Broker {
         }
     }
 
+    /// Whether `order` is waiting in this broker's book.
+    public func holds(_ order: Order) -> Bool {
+        books.withLock { $0.bySymbol[order.symbol]?.contains(order.id) ?? false }
+    }
+
     /// Orders waiting for a tick, across all symbols.
     public var pendingCount: Int { books.withLock { $0.bySymbol.values.reduce(0) { $0 + $1.count } } }
 

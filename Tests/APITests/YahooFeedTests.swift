@@ -49,7 +49,9 @@ struct YahooFeedTests {
                     Array(app.services.hub.candles(for: "RELIANCE", interval: .oneDay, limit: 10).prefix(2)) == expected
                 }, "\(app.services.hub.candles(for: "RELIANCE", interval: .oneDay, limit: 10))")
                 let stored = try await CandleStore(database: app.app.db).latest(symbol: "RELIANCE", interval: .oneDay, limit: 10)
-                #expect(stored == expected, "the null bar is not stored")
+                // Up to the test's own day: a test running across IST midnight sees the polled price open the next
+                // day's bar, which is the market's and may be stored; the null bar of the test's day never is.
+                #expect(stored.filter { $0.time <= today } == expected, "the null bar is not stored: \(stored)")
                 let chart = try await app.send(.GET, "/api/stocks/RELIANCE/candles?interval=1d&limit=10", token: user.token)
                 #expect(chart.status == .ok, "\(chart.text)")
 

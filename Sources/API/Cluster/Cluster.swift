@@ -109,25 +109,34 @@ final class Cluster: Sendable {
         }
     }
 
-    /// Symbols changing hands: the books of those lost are dropped (without cancelling anything), those gained are
-    /// loaded from the database as they stand now (live rules, pending orders).
+    /// Symbols changing hands: the books of those lost are dropped (without cancelling anything); those gained are
+    /// cleared of anything stale, owned (announcements now apply here), then filled from the database as it stands:
+    /// each live rule placed unless an announcement already placed a newer revision, each pending order taken unless
+    /// an announcement already brought it.
     static func handover(engine: AutomationEngine, paper: PaperBroker?, database: any Database, charges: ChargeSchedule,
                          logger: Logger) -> LeaseKeeper.Handover {
-        { gained, lost in
+        { gained, lost, own in
             if !lost.isEmpty {
                 engine.dropRules(of: lost)
                 paper?.forget(symbols: lost)
             }
             guard !gained.isEmpty else { return [] }
+            engine.dropRules(of: gained)
+            paper?.forget(symbols: gained)
+            own()
             let names = gained.map(\.rawValue)
             do {
-                let rules = try await RuleStore(database: database).liveRules(symbols: names)
-                let orders = try await OrderStore(database: database, charges: charges).pending(symbols: names)
-                engine.replaceRules(of: gained, with: rules)
-                paper?.forget(symbols: gained) // nothing stale from an earlier turn with these symbols
-                for order in orders { paper?.accept(order) }
+                for rule in try await RuleStore(database: database).liveRules(symbols: names) {
+                    engine.apply(rule)
+                }
+                for order in try await OrderStore(database: database, charges: charges).pending(symbols: names)
+                where paper?.holds(order) == false {
+                    paper?.accept(order)
+                }
                 return gained
             } catch {
+                engine.dropRules(of: gained)
+                paper?.forget(symbols: gained)
                 logger.error("could not load the books of symbols taken over; their leases go back", metadata: [
                     "symbols": "\(names.sorted())", "error": "\(String(describing: error))"])
                 return []

@@ -14,8 +14,11 @@ import TradingCore
 /// other instance can take a lease then either, and the first renewal afterwards says what is still held.
 final class LeaseKeeper: Sendable {
     /// Drops the books of the symbols lost and loads those of the symbols gained; answers the gained symbols whose
-    /// books it loaded (all of them, or none when the database failed: their leases go back).
-    typealias Handover = @Sendable (_ gained: Set<Symbol>, _ lost: Set<Symbol>) async -> Set<Symbol>
+    /// books it loaded (all of them, or none when the database failed: their leases go back). It calls `own` once the
+    /// gained symbols' stale books are cleared and before it reads the database, so that a rule or order announced
+    /// while it reads is taken as it arrives, and the read only adds what the announcements did not.
+    typealias Handover = @Sendable (_ gained: Set<Symbol>, _ lost: Set<Symbol>, _ own: @Sendable () -> Void) async
+        -> Set<Symbol>
 
     static let leaseSeconds = 5.0
     static let period = Duration.seconds(1)
@@ -92,7 +95,7 @@ final class LeaseKeeper: Sendable {
     func leave() async {
         let owned = ownership.symbols
         ownership.remove(owned)
-        _ = await handover([], owned)
+        _ = await handover([], owned, {})
         do {
             try await store.leave(instance: identity.id)
             try? await notifications?.publish(Self.channel, identity.id.uuidString)
@@ -133,10 +136,10 @@ final class LeaseKeeper: Sendable {
         let lost = before.subtracting(keep)
         if !gained.isEmpty || !lost.isEmpty {
             ownership.remove(lost)
-            let loaded = await handover(gained, lost)
-            ownership.add(loaded)
+            let loaded = await handover(gained, lost, { [ownership] in ownership.add(gained) })
             let unloaded = gained.subtracting(loaded)
             if !unloaded.isEmpty {
+                ownership.remove(unloaded)
                 keep.subtract(unloaded)
                 try await store.release(instance: identity.id, symbols: unloaded.map(\.rawValue))
             }

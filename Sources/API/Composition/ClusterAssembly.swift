@@ -80,8 +80,8 @@ enum ClusterAssembly {
         let keeper = LeaseKeeper(
             identity: wiring.identity, store: ClusterStore(database: database), ownership: wiring.ownership,
             symbols: stocks.map(\.symbol), peers: wiring.peers, notifications: wiring.notifications, logger: logger,
-            handover: { gained, lost in
-                let loaded = await books(gained, lost)
+            handover: { gained, lost, own in
+                let loaded = await books(gained, lost, own)
                 if !loaded.isEmpty { await hooks.symbolsGained() }
                 return loaded
             })
