@@ -49,9 +49,13 @@ struct YahooFeedTests {
                     Array(app.services.hub.candles(for: "RELIANCE", interval: .oneDay, limit: 10).prefix(2)) == expected
                 }, "\(app.services.hub.candles(for: "RELIANCE", interval: .oneDay, limit: 10))")
                 let stored = try await CandleStore(database: app.app.db).latest(symbol: "RELIANCE", interval: .oneDay, limit: 10)
-                // Up to the test's own day: a test running across IST midnight sees the polled price open the next
-                // day's bar, which is the market's and may be stored; the null bar of the test's day never is.
-                #expect(stored.filter { $0.time <= today } == expected, "the null bar is not stored: \(stored)")
+                // The history is stored bar for bar. Yahoo's bar for today is a null bar (an open and nothing else):
+                // it is never stored as it stands. A bar for today may be stored once the polled prices have built
+                // one (the candle job saves the bars that changed; whether it has yet depends on the hour), and then
+                // it is the prices' bar, opening at the first polled price, not the null bar's open.
+                #expect(stored.filter { $0.time < today } == expected, "\(stored)")
+                #expect(stored.allSatisfy { $0.time < today || $0.open != Money(paise: 2_312_50) },
+                        "the null bar is not stored: \(stored)")
                 let chart = try await app.send(.GET, "/api/stocks/RELIANCE/candles?interval=1d&limit=10", token: user.token)
                 #expect(chart.status == .ok, "\(chart.text)")
 
