@@ -18,7 +18,8 @@ def test_second_user_sees_none_of_the_first_users_data(live_server, browser):
     b = browser()
 
     # --- Alice: an alert that fired (cart item), a manual cart item, an executed order (a holding) ----------------
-    b.sign_up(base, unique_email("alice"))
+    alice_email = unique_email("alice")
+    b.sign_up(base, alice_email)
     alice = Api(base, b.token())
     price = alice.get("/api/stocks/HDFCBANK")["ltp"]
     alice.post("/api/rules", {"symbol": "HDFCBANK", "min_price": round(price - 30), "max_price": round(price + 30)},
@@ -38,6 +39,9 @@ def test_second_user_sees_none_of_the_first_users_data(live_server, browser):
 
     # --- Bob signs up in the same tab, without reloading the page -------------------------------------------------
     b.log_out()
+    # Logging out revoked every token of Alice's, the one this test used as well: she signs in again for its API.
+    assert alice.request("GET", "/api/rules").status_code == 401
+    alice.login(alice_email, PASSWORD)
     b.click('a[href^="#/signup"]')
     b.wait(lambda d: b.hash_path() == "/signup", "the sign-up page")
     bob_email = unique_email("bob")
