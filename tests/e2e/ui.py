@@ -170,7 +170,7 @@ class Browser:
         return self.driver.execute_script(script, *args)
 
     def text(self, css: str) -> str:
-        return self.find(css).text
+        return self._on_current(css, lambda element: element.text)
 
     def wait_text(self, css: str, predicate: Callable[[str], bool], what: str, timeout: float = WAIT) -> str:
         def check(driver):
@@ -182,9 +182,21 @@ class Browser:
         return self.wait(check, what, timeout)
 
     def click(self, css: str) -> None:
-        element = self.find(css)
-        self.js("arguments[0].scrollIntoView({block: 'center'})", element)
-        element.click()
+        def press(element: WebElement) -> None:
+            self.js("arguments[0].scrollIntoView({block: 'center'})", element)
+            element.click()
+        self._on_current(css, press)
+
+    def _on_current(self, css: str, action: Callable[[WebElement], Any], attempts: int = 5) -> Any:
+        """Acts on the element `css` names now: the page re-renders on every pushed event (a signal, a price), so
+        an element found a moment ago may have been replaced; a user would act on its replacement, and so do we."""
+        for attempt in range(attempts):
+            try:
+                return action(self.find(css))
+            except StaleElementReferenceException:
+                if attempt == attempts - 1:
+                    raise
+                time.sleep(0.05)
 
     def type(self, css: str, text: str, clear: bool = True) -> WebElement:
         element = self.find(css)
