@@ -147,6 +147,9 @@ struct AdminTests {
             #expect(health["open_sockets"] as? Int == 0)
             #expect((health["feed"] as? [String: Any])?["name"] is String)
             #expect(health["instance"] is String)
+            let ready = try await app.send(.GET, "/readyz")
+            #expect(health["instance_id"] as? String != nil)
+            #expect(health["instance_id"] as? String == ready["instance"] as? String)
             #expect((health["uptime_seconds"] as? Double ?? -1) >= 0)
         }
     }

@@ -20,8 +20,9 @@ final class ClusterBroker: Broker {
     private let orders: OrderStore
     private let hasPeers: @Sendable () -> Bool
     private let logger: Logger
-    /// Cancellations asked of the other instances, and whether one of them withdrew the order.
-    private let answers = Mutex<[UUID: Bool]>([:])
+    /// Cancellations asked of the other instances, each waiting for the instance holding the order to say it withdrew
+    /// it (true), or for the timeout (false).
+    private let waiting = Mutex<[UUID: CheckedContinuation<Bool, Never>]>([:])
 
     init(base: any Broker, ownership: SymbolOwnership, notifications: ClusterNotifications, orders: OrderStore,
          hasPeers: @escaping @Sendable () -> Bool, logger: Logger) {
@@ -54,19 +55,25 @@ final class ClusterBroker: Broker {
         if await base.cancel(id) { return true }
         guard hasPeers() else { return false }
         let request = UUID()
-        answers.withLock { $0[request] = false }
-        defer { _ = answers.withLock { $0.removeValue(forKey: request) } }
-        do {
-            try await notifications.publish(Self.channel, "cancel \(request.uuidString) \(id.rawValue.uuidString)")
-        } catch {
-            return false
+        let message = "cancel \(request.uuidString) \(id.rawValue.uuidString)"
+        return await withCheckedContinuation { continuation in
+            waiting.withLock { $0[request] = continuation }
+            Task { [self] in
+                do {
+                    try await notifications.publish(Self.channel, message)
+                } catch {
+                    answer(request, withdrawn: false)
+                    return
+                }
+                try? await Task.sleep(for: Self.cancelTimeout)
+                answer(request, withdrawn: false)
+            }
         }
-        let deadline = ContinuousClock.now + Self.cancelTimeout
-        while ContinuousClock.now < deadline {
-            if answers.withLock({ $0[request] }) == true { return true }
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        return false
+    }
+
+    /// Ends the wait of cancellation `request` (only the first answer counts).
+    private func answer(_ request: UUID, withdrawn: Bool) {
+        waiting.withLock { $0.removeValue(forKey: request) }?.resume(returning: withdrawn)
     }
 
     func onTick(_ tick: Tick) -> [Execution] { base.onTick(tick) }
@@ -96,9 +103,7 @@ final class ClusterBroker: Broker {
             try? await notifications.publish(Self.channel, "cancelled \(request.uuidString)")
         case ("cancelled", 2):
             guard let request = UUID(uuidString: fields[1]) else { return }
-            answers.withLock { answers in
-                if answers[request] != nil { answers[request] = true }
-            }
+            answer(request, withdrawn: true)
         default:
             return
         }

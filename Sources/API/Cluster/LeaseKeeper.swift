@@ -22,6 +22,10 @@ final class LeaseKeeper: Sendable {
 
     static let leaseSeconds = 5.0
     static let period = Duration.seconds(1)
+    /// Instances silent this long are forgotten (their leases expired long before), checked about once a minute:
+    /// the table only grows by one row per start, so there is no hurry.
+    static let forgetSilentAfter = 3_600.0
+    static let pruneEvery = Duration.seconds(60)
 
     let identity: InstanceIdentity
     private let store: ClusterStore
@@ -59,6 +63,7 @@ final class LeaseKeeper: Sendable {
     /// Registers this instance and takes its first share (before the engine starts, so it starts with books).
     func join() async throws {
         try await store.seed(symbols: symbols.map(\.rawValue))
+        try await store.prune(silentFor: Self.forgetSilentAfter)
         try await round()
     }
 
@@ -76,11 +81,16 @@ final class LeaseKeeper: Sendable {
             wake.finish()
         }
         defer { timer.cancel() }
+        var pruned = ContinuousClock.now
         await withTaskCancellationHandler {
             for await _ in wakes {
                 if Task.isCancelled { break }
                 do {
                     try await round()
+                    if ContinuousClock.now - pruned >= Self.pruneEvery {
+                        pruned = .now
+                        try await store.prune(silentFor: Self.forgetSilentAfter)
+                    }
                 } catch {
                     logger.warning("lease round failed; keeping the symbols held", metadata: [
                         "error": "\(String(describing: error))", "owned": "\(ownership.count)"])
@@ -147,6 +157,5 @@ final class LeaseKeeper: Sendable {
                 "instances": "\(live.count)", "owned": "\(keep.count)", "gained": "\(gained.count)",
                 "lost": "\(lost.count)"])
         }
-        try await store.prune(silentFor: 3_600)
     }
 }

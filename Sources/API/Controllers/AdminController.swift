@@ -69,7 +69,8 @@ struct AdminController {
         let latency = Double(elapsed.components.seconds) * 1_000 + Double(elapsed.components.attoseconds) / 1e15
         let now = Date()
         return AdminHealthResponse(
-            status: ready ? "ok" : "degraded", instance: services.instanceName, startedAt: services.startedAt,
+            status: ready ? "ok" : "degraded", instance: services.instanceName,
+            instanceID: services.cluster.identity.id, startedAt: services.startedAt,
             uptimeSeconds: (now.timeIntervalSince(services.startedAt) * 10).rounded() / 10,
             database: .init(ok: census != nil && readiness.database == "ok", latencyMs: (latency * 100).rounded() / 100),
             feed: .init(name: services.feedName, state: services.feed.health?.state.rawValue ?? "simulated",

@@ -150,7 +150,9 @@ struct AdminHealthResponse: Content {
     }
 
     var status: String
+    /// The process's name for people (host, port, pid) and its id (as in `/readyz` and `GET /api/cluster`).
     var instance: String
+    var instanceID: UUID
     var startedAt: Date
     var uptimeSeconds: Double
     var database: Database
@@ -164,6 +166,7 @@ struct AdminHealthResponse: Content {
 
     enum CodingKeys: String, CodingKey {
         case status, instance, database, feed, users, admins
+        case instanceID = "instance_id"
         case startedAt = "started_at"
         case uptimeSeconds = "uptime_seconds"
         case openSockets = "open_sockets"
