@@ -1,3 +1,4 @@
+import Brokers
 import Foundation
 import Logging
 import Persistence
@@ -8,13 +9,14 @@ import TradingCore
 /// Placed here for a symbol run elsewhere, it is announced (`NOTIFY`, by id: the order is already stored) and that
 /// instance takes it from the database; a cancellation asks every instance, and the one holding the order answers.
 /// An instance taking a symbol over loads its pending orders itself, so an order announced during a handover is not
-/// lost.
+/// lost; nor is one announced while its listening connection was down (it loads them again when it reconnects).
 final class ClusterBroker: Broker {
     static let channel = "stockcart_orders"
-    /// How long a cancellation waits for the instance holding the order.
+    /// How long a cancellation waits for the instance holding the order, by default.
     static let cancelTimeout = Duration.seconds(5)
 
-    private let base: any Broker
+    private let base: PaperBroker
+    private let answerWithin: Duration
     private let ownership: SymbolOwnership
     private let notifications: ClusterNotifications
     private let orders: OrderStore
@@ -24,15 +26,19 @@ final class ClusterBroker: Broker {
     /// it (true), or for the timeout (false).
     private let waiting = Mutex<[UUID: CheckedContinuation<Bool, Never>]>([:])
 
-    init(base: any Broker, ownership: SymbolOwnership, notifications: ClusterNotifications, orders: OrderStore,
-         hasPeers: @escaping @Sendable () -> Bool, logger: Logger) {
+    init(base: PaperBroker, ownership: SymbolOwnership, notifications: ClusterNotifications, orders: OrderStore,
+         hasPeers: @escaping @Sendable () -> Bool, cancelTimeout: Duration = ClusterBroker.cancelTimeout,
+         logger: Logger) {
         self.base = base
+        self.answerWithin = cancelTimeout
         self.ownership = ownership
         self.notifications = notifications
         self.orders = orders
         self.hasPeers = hasPeers
         self.logger = logger
         notifications.listen(Self.channel) { [self] payload in await receive(payload) }
+        // Orders announced while the listening connection was down were missed: take them from the database.
+        notifications.onReconnect { [self] in await reloadPending() }
     }
 
     var name: String { base.name }
@@ -65,15 +71,39 @@ final class ClusterBroker: Broker {
                     answer(request, withdrawn: false)
                     return
                 }
-                try? await Task.sleep(for: Self.cancelTimeout)
-                answer(request, withdrawn: false)
+                try? await Task.sleep(for: answerWithin)
+                if answer(request, withdrawn: false) {
+                    // No answer in time, and the order stays PENDING (the caller says it could not be withdrawn). If
+                    // its holder withdrew it and the answer was merely late, it must go back into that book, not
+                    // wait unheld: announce it again, and the instance running its symbol takes it unless it holds it.
+                    try? await notifications.publish(Self.channel, "place \(id.rawValue.uuidString)")
+                }
             }
         }
     }
 
-    /// Ends the wait of cancellation `request` (only the first answer counts).
-    private func answer(_ request: UUID, withdrawn: Bool) {
-        waiting.withLock { $0.removeValue(forKey: request) }?.resume(returning: withdrawn)
+    /// Ends the wait of cancellation `request`; false when it had already ended (only the first answer counts).
+    @discardableResult
+    private func answer(_ request: UUID, withdrawn: Bool) -> Bool {
+        guard let waiter = waiting.withLock({ $0.removeValue(forKey: request) }) else { return false }
+        waiter.resume(returning: withdrawn)
+        return true
+    }
+
+    /// Puts every pending order of the symbols this instance runs that its book lacks into the book, as stored now.
+    func reloadPending() async {
+        do {
+            let taken = try await orders.pending(symbols: ownership.symbols.map(\.rawValue))
+                .filter { ownership.owns($0.symbol) && !base.holds($0) }
+            for order in taken { base.accept(order) }
+            if !taken.isEmpty {
+                logger.info("took pending orders announced while this instance was not listening",
+                            metadata: ["orders": "\(taken.count)"])
+            }
+        } catch {
+            logger.error("could not reload the pending orders after the cluster connection came back",
+                         metadata: ["error": "\(String(describing: error))"])
+        }
     }
 
     func onTick(_ tick: Tick) -> [Execution] { base.onTick(tick) }
@@ -89,8 +119,8 @@ final class ClusterBroker: Broker {
             guard let uuid = UUID(uuidString: fields[1]) else { return }
             do {
                 guard let order = try await orders.find(OrderID(uuid)), order.status == .pending,
-                      ownership.owns(order.symbol) else { return }
-                try await base.resume(order)
+                      ownership.owns(order.symbol), !base.holds(order) else { return }
+                base.accept(order)
             } catch {
                 logger.error("""
                     could not take an order announced by another instance; it is loaded again when its symbol \
