@@ -445,6 +445,17 @@ class Api:
     def get(self, path: str, expect: Optional[int] = 200, **kwargs) -> Any:
         return self.request("GET", path, expect=expect, **kwargs).json()
 
+    def every(self, path: str, key: str, limit: int = 1000) -> list:
+        """Every item of a paged listing (`path` may carry filters), following `next_after` to the last page."""
+        found, after = [], None
+        separator = "&" if "?" in path else "?"
+        while True:
+            page = self.get(f"{path}{separator}limit={limit}" + (f"&after={after}" if after else ""))
+            found += page[key]
+            after = page.get("next_after")
+            if not after:
+                return found
+
     def post(self, path: str, body: Any, expect: Optional[int] = 200, **kwargs) -> Any:
         return self.request("POST", path, expect=expect, json=body, **kwargs).json()
 

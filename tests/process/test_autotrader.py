@@ -57,7 +57,8 @@ def test_kill_switch_squares_off_refuses_buys_and_survives_a_restart(server_fact
     held = wait_until(holding, 150, "the auto-trader to hold a position")
     assert all(p["stop_loss"] is not None and p["strategy_name"] == "fast cross" for p in held), held
 
-    signals = api.get(f"/api/signals?strategy={strategy['id']}")["signals"]
+    # Every signal: twenty symbols on one-minute bars make more than a page of them while the position is awaited.
+    signals = api.every(f"/api/signals?strategy={strategy['id']}", "signals")
     assert signals and all(s["strategy_id"] == strategy["id"] for s in signals)
     bought = [s for s in signals if s["side"] == "BUY" and s["risk"]["outcome"] == "approved"]
     assert bought and all(s["order_id"] and s["risk"]["quantity"] == 1 for s in bought), signals[:3]

@@ -110,17 +110,6 @@ def load(base_url: str, token: str, user: int, ledger: Ledger, stop: threading.E
             return  # the server is gone (killed): this round is over
 
 
-def every_order(api: Api) -> list[dict]:
-    """All of a user's orders, page by page (a page holds at most 1,000)."""
-    found, after = [], None
-    while True:
-        page = api.get("/api/orders?limit=1000" + (f"&after={after}" if after else ""))
-        found += page["orders"]
-        after = page.get("next_after")
-        if not after:
-            return found
-
-
 def start(server_factory, data_dir, port):
     return server_factory.start(data_dir=data_dir, port=port, SIM_TICK_MS="100", LOGIN_MAX_FAILURES="1000",
                                 API_RATE_LIMIT="100000", API_RATE_BURST="1000000")
@@ -170,7 +159,8 @@ def test_crash_loop_loses_and_duplicates_nothing(server_factory):
         return all(not api.get("/api/orders?status=PENDING")["orders"] for api in apis)
 
     wait_until(settled, 60, "every market order to leave PENDING")
-    orders = {order["id"].lower(): (user, order) for user, api in enumerate(apis) for order in every_order(api)}
+    orders = {order["id"].lower(): (user, order)
+              for user, api in enumerate(apis) for order in api.every("/api/orders", "orders")}
     portfolios = [api.get("/api/portfolio") for api in apis]
     server.terminate(60)
 

@@ -71,7 +71,7 @@ enum ClusterAssembly {
             simulated?.follow(tick)
         }
         let events = EventRelay(notifications: wiring.notifications, origin: wiring.identity.id,
-                                hasPeers: { wiring.peers.any })
+                                hasPeers: { wiring.peers.any }, logger: logger)
         sockets.relayMessages { text, user in events.publish(text, to: user) }
         events.listen { user, text in sockets.deliverRelayed(text, to: user) }
         let hooks = ClusterHooks()
