@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterable, Optional
 
 from selenium import webdriver
 from selenium.common.exceptions import (
+    ElementClickInterceptedException,
     JavascriptException,
     NoSuchElementException,
     StaleElementReferenceException,
@@ -187,16 +188,27 @@ class Browser:
             element.click()
         self._on_current(css, press)
 
-    def _on_current(self, css: str, action: Callable[[WebElement], Any], attempts: int = 5) -> Any:
+    def _on_current(self, css: str, action: Callable[[WebElement], Any], patience: float = 12.0) -> Any:
         """Acts on the element `css` names now: the page re-renders on every pushed event (a signal, a price), so
-        an element found a moment ago may have been replaced; a user would act on its replacement, and so do we."""
-        for attempt in range(attempts):
+        an element found a moment ago may have been replaced; a user would act on its replacement, and so do we.
+        A toast lying over it (they go after 5 s) is waited out, as a user would, or dismissed."""
+        deadline = time.monotonic() + patience
+        while True:
             try:
                 return action(self.find(css))
             except StaleElementReferenceException:
-                if attempt == attempts - 1:
+                if time.monotonic() > deadline:
                     raise
                 time.sleep(0.05)
+            except ElementClickInterceptedException:
+                if time.monotonic() > deadline:
+                    raise
+                self.dismiss_toasts()
+                time.sleep(0.25)
+
+    def dismiss_toasts(self) -> None:
+        """Closes every toast through its Dismiss button."""
+        self.js("document.querySelectorAll('#toasts .toast-close').forEach((b) => b.click())")
 
     def type(self, css: str, text: str, clear: bool = True) -> WebElement:
         element = self.find(css)
