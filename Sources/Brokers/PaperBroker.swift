@@ -59,6 +59,21 @@ public final class PaperBroker: Broker {
         }
     }
 
+    /// Takes those of `orders` its book does not hold already, in one step (an order announced twice, or loaded from
+    /// the database after it was announced, is neither added twice nor loses its place in time); how many it took.
+    @discardableResult
+    public func acceptUnheld(_ orders: [Order]) -> Int {
+        books.withLock { books in
+            var taken = 0
+            for order in orders where books.bySymbol[order.symbol]?.contains(order.id) != true {
+                books.arrivals += 1
+                books.bySymbol[order.symbol, default: RestingOrderBook()].add(order, sequence: books.arrivals)
+                taken += 1
+            }
+            return taken
+        }
+    }
+
     /// Whether `order` is waiting in this broker's book.
     public func holds(_ order: Order) -> Bool {
         books.withLock { $0.bySymbol[order.symbol]?.contains(order.id) ?? false }

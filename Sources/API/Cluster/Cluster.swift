@@ -129,10 +129,7 @@ final class Cluster: Sendable {
                 for rule in try await RuleStore(database: database).liveRules(symbols: names) {
                     engine.apply(rule)
                 }
-                for order in try await OrderStore(database: database, charges: charges).pending(symbols: names)
-                where paper?.holds(order) == false {
-                    paper?.accept(order)
-                }
+                paper?.acceptUnheld(try await OrderStore(database: database, charges: charges).pending(symbols: names))
                 return gained
             } catch {
                 engine.dropRules(of: gained)

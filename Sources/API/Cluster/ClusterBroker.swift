@@ -93,12 +93,11 @@ final class ClusterBroker: Broker {
     /// Puts every pending order of the symbols this instance runs that its book lacks into the book, as stored now.
     func reloadPending() async {
         do {
-            let taken = try await orders.pending(symbols: ownership.symbols.map(\.rawValue))
-                .filter { ownership.owns($0.symbol) && !base.holds($0) }
-            for order in taken { base.accept(order) }
-            if !taken.isEmpty {
+            let taken = base.acceptUnheld(try await orders.pending(symbols: ownership.symbols.map(\.rawValue))
+                .filter { ownership.owns($0.symbol) })
+            if taken > 0 {
                 logger.info("took pending orders announced while this instance was not listening",
-                            metadata: ["orders": "\(taken.count)"])
+                            metadata: ["orders": "\(taken)"])
             }
         } catch {
             logger.error("could not reload the pending orders after the cluster connection came back",
@@ -119,8 +118,8 @@ final class ClusterBroker: Broker {
             guard let uuid = UUID(uuidString: fields[1]) else { return }
             do {
                 guard let order = try await orders.find(OrderID(uuid)), order.status == .pending,
-                      ownership.owns(order.symbol), !base.holds(order) else { return }
-                base.accept(order)
+                      ownership.owns(order.symbol) else { return }
+                base.acceptUnheld([order])
             } catch {
                 logger.error("""
                     could not take an order announced by another instance; it is loaded again when its symbol \
